@@ -1,0 +1,43 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { cancel } from './cancel';
+import { get } from './get';
+import { send } from './send';
+
+export const messageOperations = { send, get, cancel };
+
+const showOnlyForMessages = { resource: ['message'] };
+
+export const messageDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: showOnlyForMessages },
+		options: [
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel a scheduled message',
+				description: 'Cancel a message that is scheduled for later',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a message status',
+				description: 'Get a message and its current status',
+			},
+			{
+				name: 'Send',
+				value: 'send',
+				action: 'Send a message',
+				description: 'Send SMS, MMS or text to speech, batched up to 100 per request',
+			},
+		],
+		default: 'send',
+	},
+	...send.description,
+	...get.description,
+	...cancel.description,
+];

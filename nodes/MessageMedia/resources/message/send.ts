@@ -1,0 +1,167 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { errorItem } from '../../shared/execute';
+import { buildMessage, FIELD_LABELS, type OutboundMessage } from '../../shared/message';
+import { messageFields } from '../../shared/descriptions';
+import type { OperationDefinition } from '../../shared/types';
+import { messageMediaRequest, OutcomeUnknownError } from '../../transport';
+import { parseErrorBody } from '../../transport/errors';
+
+export const MAX_MESSAGES_PER_REQUEST = 100;
+
+const showOnlyForMessageSend = { resource: ['message'], operation: ['send'] };
+
+export const description = messageFields(showOnlyForMessageSend);
+
+interface Pending {
+	itemIndex: number;
+	message: OutboundMessage;
+}
+
+/** Per-item problems named by a 400's details, e.g. `/messages/3/destination_number: ...`. */
+function detailsByPosition(details: string[] | undefined): Map<number, string[]> {
+	const byPosition = new Map<number, string[]>();
+	for (const detail of details ?? []) {
+		const match = /^\/?messages\/(\d+)(?:\/([^:\s]+))?\s*:?\s*(.*)$/.exec(detail.trim());
+		if (!match) continue;
+		const position = Number(match[1]);
+		const field = match[2] ? (FIELD_LABELS[match[2].split('/')[0]] ?? match[2]) : undefined;
+		const text = field ? `"${field}": ${match[3] || 'invalid'}` : match[3] || 'invalid';
+		byPosition.set(position, [...(byPosition.get(position) ?? []), text]);
+	}
+	return byPosition;
+}
+
+function sentJson(accepted: IDataObject, message: OutboundMessage): IDataObject {
+	return {
+		messageId: accepted.message_id,
+		status: accepted.status,
+		destination: accepted.destination_number ?? message.destination_number,
+		source: accepted.source_number ?? message.source_number,
+		format: accepted.format ?? message.format,
+		content: message.content,
+		scheduled: accepted.scheduled ?? message.scheduled,
+		metadata: (accepted.metadata as IDataObject | undefined) ?? message.metadata ?? {},
+	};
+}
+
+function describeSent(sent: number): string {
+	return sent > 0
+		? ` ${sent} message(s) from earlier batches were already accepted; do not rerun the whole node, or those customers get the message twice.`
+		: '';
+}
+
+/**
+ * Sends one batch. A 400 that names messages removes only those, and the rest goes again in one
+ * request. Requests are never repeated after an unknown outcome, so no message is sent twice.
+ */
+async function sendBatch(
+	this: IExecuteFunctions,
+	batch: Pending[],
+	results: Map<number, INodeExecutionData>,
+	sentBefore: number,
+): Promise<number> {
+	let remaining = batch;
+	let sent = 0;
+	while (remaining.length > 0) {
+		let response;
+		try {
+			response = await messageMediaRequest.call(this, {
+				method: 'POST',
+				path: '/v1/messages',
+				body: { messages: remaining.map((p) => p.message) },
+				retry: 'send',
+				acceptStatus: [400],
+				itemIndex: remaining[0].itemIndex,
+			});
+		} catch (error) {
+			if (!this.continueOnFail()) {
+				if (error instanceof OutcomeUnknownError || error.description !== undefined) {
+					error.description = `${error.description ?? ''}${describeSent(sentBefore + sent)}`.trim();
+				}
+				throw error;
+			}
+			const outcomeUnknown = error instanceof OutcomeUnknownError;
+			for (const p of remaining) {
+				const item = errorItem(error, p.itemIndex);
+				item.json.outcomeUnknown = outcomeUnknown;
+				item.json.destination = p.message.destination_number;
+				results.set(p.itemIndex, item);
+			}
+			return sent;
+		}
+
+		if (response.statusCode === 400) {
+			const parsed = parseErrorBody(response.body);
+			const problems = detailsByPosition(parsed.details);
+			const rejected = remaining.filter((_, position) => problems.has(position));
+			if (rejected.length === 0 || !this.continueOnFail()) {
+				const first = rejected[0] ?? remaining[0];
+				const position = remaining.indexOf(first);
+				const reason = problems.get(position)?.join('; ') ?? parsed.message ?? 'invalid request';
+				throw new NodeOperationError(
+					this.getNode(),
+					`Item ${first.itemIndex}: MessageMedia rejected the message: ${reason}`,
+					{
+						itemIndex: first.itemIndex,
+						description:
+							`MessageMedia accepts a batch all or nothing, so none of the ${remaining.length} messages in this batch were sent.` +
+							(parsed.details?.length ? ` Details: ${parsed.details.join('; ')}.` : '') +
+							describeSent(sentBefore + sent),
+					},
+				);
+			}
+			for (const p of rejected) {
+				const position = remaining.indexOf(p);
+				results.set(p.itemIndex, {
+					json: {
+						error: `Item ${p.itemIndex}: MessageMedia rejected the message: ${problems.get(position)!.join('; ')}`,
+						destination: p.message.destination_number,
+						details: problems.get(position),
+					},
+					pairedItem: { item: p.itemIndex },
+				});
+			}
+			remaining = remaining.filter((_, position) => !problems.has(position));
+			continue;
+		}
+
+		const accepted = ((response.body as IDataObject).messages as IDataObject[] | undefined) ?? [];
+		remaining.forEach((p, position) => {
+			results.set(p.itemIndex, {
+				json: sentJson(accepted[position] ?? {}, p.message),
+				pairedItem: { item: p.itemIndex },
+			});
+		});
+		sent += remaining.length;
+		remaining = [];
+	}
+	return sent;
+}
+
+export async function run(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const results = new Map<number, INodeExecutionData>();
+	const pending: Pending[] = [];
+	const now = Date.now();
+	// Every item is validated before the first request, so a bad item never leaves a half-sent run.
+	for (let i = 0; i < items.length; i++) {
+		try {
+			pending.push({ itemIndex: i, message: buildMessage.call(this, i, now) });
+		} catch (error) {
+			if (!this.continueOnFail()) throw error;
+			results.set(i, errorItem(error, i));
+		}
+	}
+	let sent = 0;
+	for (let start = 0; start < pending.length; start += MAX_MESSAGES_PER_REQUEST) {
+		const batch = pending.slice(start, start + MAX_MESSAGES_PER_REQUEST);
+		sent += await sendBatch.call(this, batch, results, sent);
+	}
+	return items.map((_, i) => results.get(i)!);
+}
+
+export const send: OperationDefinition = { description, run };

@@ -1,0 +1,224 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+/** The message fields shared by Send and Send and Wait for Reply, shown for `show`. */
+export function messageFields(show: Show): INodeProperties[] {
+	const withFormat = (formats: string[]): Show => ({ ...show, format: formats });
+	return [
+		{
+			displayName: 'To',
+			name: 'destination',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '+61491570156',
+			description:
+				'Recipient phone number, ideally in international E.164 format. Spaces, dashes and brackets are removed.',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Type',
+			name: 'format',
+			type: 'options',
+			options: [
+				{ name: 'SMS', value: 'SMS' },
+				{ name: 'MMS', value: 'MMS', description: 'A picture message with media URLs' },
+				{ name: 'Text to Speech', value: 'TTS', description: 'A voice call that reads the message aloud' },
+			],
+			default: 'SMS',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Message',
+			name: 'content',
+			type: 'string',
+			required: true,
+			default: '',
+			typeOptions: { rows: 4 },
+			description: 'The text to send, 1 to 5000 characters. For text to speech it is read aloud.',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Media URLs',
+			name: 'media',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'https://example.com/photo.jpg',
+			description: 'Comma-separated public URLs of PNG, JPEG or GIF images to attach',
+			displayOptions: { show: withFormat(['MMS']) },
+		},
+		{
+			displayName: 'Subject',
+			name: 'subject',
+			type: 'string',
+			default: '',
+			description: 'MMS subject line, up to 64 characters',
+			displayOptions: { show: withFormat(['MMS']) },
+		},
+		{
+			displayName: 'From',
+			name: 'from',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			description:
+				"The sender ID. Leave empty to use the account's default number. It must be registered to the account.",
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: { searchListMethod: 'searchSenderAddresses', searchable: true },
+				},
+				{
+					displayName: 'Number or Sender ID',
+					name: 'id',
+					type: 'string',
+					placeholder: '+61491570156 or ACME',
+				},
+			],
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show },
+			options: [
+				{
+					displayName: 'Callback URL',
+					name: 'callbackUrl',
+					type: 'string',
+					default: '',
+					description:
+						'MessageMedia posts delivery reports and replies for this message to this URL',
+				},
+				{
+					displayName: 'Default Country Code',
+					name: 'defaultCountryCode',
+					type: 'string',
+					default: '',
+					placeholder: '61',
+					description:
+						'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
+				},
+				{
+					displayName: 'Delivery Report',
+					name: 'deliveryReport',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to request delivery reports for status changes (may be charged by MessageMedia)',
+				},
+				{
+					displayName: 'Expiry',
+					name: 'expiry',
+					type: 'dateTime',
+					default: '',
+					description: 'Latest time to deliver the message; it is discarded after that',
+				},
+				{
+					displayName: 'Metadata',
+					name: 'metadata',
+					type: 'fixedCollection',
+					placeholder: 'Add Metadata',
+					default: {},
+					typeOptions: { multipleValues: true },
+					description:
+						'Up to 10 key/value pairs echoed back in replies and delivery reports, e.g. an appointment ID',
+					options: [
+						{
+							displayName: 'Entry',
+							name: 'entries',
+							values: [
+								{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+								{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+							],
+						},
+					],
+				},
+				{
+					displayName: 'Scheduled',
+					name: 'scheduled',
+					type: 'dateTime',
+					default: '',
+					description: 'Send at this future time instead of now',
+				},
+				{
+					displayName: 'Sender Type',
+					name: 'sourceNumberType',
+					type: 'options',
+					options: [
+						{ name: 'Alphanumeric', value: 'ALPHANUMERIC' },
+						{ name: 'Automatic', value: '' },
+						{ name: 'International', value: 'INTERNATIONAL' },
+						{ name: 'Short Code', value: 'SHORTCODE' },
+					],
+					default: '',
+					description:
+						'How MessageMedia should treat From. Automatic lets MessageMedia infer it, which can be wrong for short codes.',
+				},
+			],
+		},
+	];
+}
+
+/** Return All plus Limit, the n8n convention for list operations. */
+export function returnAllFields(show: Show, maxLimit?: number): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1, ...(maxLimit ? { maxValue: maxLimit } : {}) },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** Keyword lists that classify a reply's intent; shared by the trigger and Send and Wait. */
+export function intentKeywordFields(show?: Show): INodeProperties {
+	return {
+		displayName: 'Reply Keywords',
+		name: 'keywords',
+		type: 'collection',
+		placeholder: 'Change Keywords',
+		default: {},
+		description:
+			'Comma-separated words that set a reply\'s intent. Matching ignores case and surrounding spaces and punctuation.',
+		...(show ? { displayOptions: { show } } : {}),
+		options: [
+			{
+				displayName: 'Cancel Keywords',
+				name: 'cancel',
+				type: 'string',
+				default: 'NO, N, CANCEL',
+			},
+			{
+				displayName: 'Confirm Keywords',
+				name: 'confirm',
+				type: 'string',
+				default: 'YES, Y, CONFIRM',
+			},
+			{
+				displayName: 'Stop Keywords',
+				name: 'stop',
+				type: 'string',
+				default: 'STOP, UNSUBSCRIBE, OPTOUT',
+			},
+		],
+	};
+}

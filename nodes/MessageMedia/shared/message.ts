@@ -1,0 +1,175 @@
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { requireE164 } from './phone';
+
+export const MAX_CONTENT = 5000;
+export const MAX_SUBJECT = 64;
+export const METADATA_LIMITS = { keys: 10, keyLength: 100, valueLength: 256 };
+
+/** The request body of one message, as POST /v1/messages takes it. */
+export interface OutboundMessage extends IDataObject {
+	content: string;
+	destination_number: string;
+	format: 'SMS' | 'MMS' | 'TTS';
+}
+
+/** The user-facing name of each API field, so errors name what the user sees in the node. */
+export const FIELD_LABELS: Record<string, string> = {
+	content: 'Message',
+	destination_number: 'To',
+	source_number: 'From',
+	source_number_type: 'Sender Type',
+	format: 'Type',
+	media: 'Media URLs',
+	subject: 'Subject',
+	callback_url: 'Callback URL',
+	delivery_report: 'Delivery Report',
+	scheduled: 'Scheduled',
+	message_expiry_timestamp: 'Expiry',
+	metadata: 'Metadata',
+};
+
+function invalid(node: INode, itemIndex: number, field: string, problem: string, description?: string) {
+	return new NodeOperationError(node, `Item ${itemIndex}: "${field}" ${problem}`, {
+		itemIndex,
+		description,
+	});
+}
+
+function toList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
+	return String(value ?? '')
+		.split(',')
+		.map((v) => v.trim())
+		.filter(Boolean);
+}
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+function futureDate(
+	node: INode,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	now: number,
+): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const date = new Date(value as string);
+	if (Number.isNaN(date.getTime())) {
+		throw invalid(node, itemIndex, field, `is not a valid date: "${String(value)}"`);
+	}
+	if (date.getTime() <= now) {
+		throw invalid(node, itemIndex, field, `must be in the future, but is ${date.toISOString()}`);
+	}
+	return date.toISOString();
+}
+
+/** Reads metadata from the key/value collection and validates MessageMedia's limits. */
+export function readMetadata(node: INode, itemIndex: number, raw: unknown): IDataObject | undefined {
+	const entries = ((raw as IDataObject | undefined)?.entries as IDataObject[] | undefined) ?? [];
+	if (entries.length === 0) return undefined;
+	const metadata: IDataObject = {};
+	for (const entry of entries) {
+		const key = String(entry.key ?? '').trim();
+		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
+		if (!key) throw invalid(node, itemIndex, 'Metadata', 'has an entry with an empty key');
+		if (key.length > METADATA_LIMITS.keyLength) {
+			throw invalid(node, itemIndex, 'Metadata', `key "${key.slice(0, 20)}…" is longer than ${METADATA_LIMITS.keyLength} characters`);
+		}
+		if (value.length > METADATA_LIMITS.valueLength) {
+			throw invalid(node, itemIndex, 'Metadata', `value of "${key}" is longer than ${METADATA_LIMITS.valueLength} characters`);
+		}
+		metadata[key] = value;
+	}
+	if (Object.keys(metadata).length > METADATA_LIMITS.keys) {
+		throw invalid(node, itemIndex, 'Metadata', `has ${Object.keys(metadata).length} keys; MessageMedia allows at most ${METADATA_LIMITS.keys}`);
+	}
+	return metadata;
+}
+
+/**
+ * Reads and validates one item's message before anything is sent, so a bad item fails with its
+ * index and field instead of failing a whole batch of 100 at MessageMedia.
+ */
+export function buildMessage(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	now = Date.now(),
+): OutboundMessage {
+	const node = this.getNode();
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const countryCode = String(options.defaultCountryCode ?? '');
+	const format = this.getNodeParameter('format', itemIndex, 'SMS') as OutboundMessage['format'];
+	const content = String(this.getNodeParameter('content', itemIndex, '') ?? '');
+	const length = [...content].length;
+	if (length === 0) throw invalid(node, itemIndex, 'Message', 'is empty');
+	if (length > MAX_CONTENT) {
+		throw invalid(node, itemIndex, 'Message', `has ${length} characters; MessageMedia allows at most ${MAX_CONTENT}`);
+	}
+
+	const message: OutboundMessage = {
+		content,
+		destination_number: requireE164(
+			node,
+			this.getNodeParameter('destination', itemIndex),
+			'To',
+			itemIndex,
+			countryCode,
+		),
+		format,
+	};
+
+	if (format === 'MMS') {
+		const media = toList(this.getNodeParameter('media', itemIndex, ''));
+		if (media.length === 0) throw invalid(node, itemIndex, 'Media URLs', 'is required for MMS');
+		const bad = media.find((url) => !isHttpUrl(url));
+		if (bad) throw invalid(node, itemIndex, 'Media URLs', `contains an invalid URL: "${bad}"`);
+		message.media = media;
+		const subject = String(this.getNodeParameter('subject', itemIndex, '') ?? '');
+		if ([...subject].length > MAX_SUBJECT) {
+			throw invalid(node, itemIndex, 'Subject', `is longer than ${MAX_SUBJECT} characters`);
+		}
+		if (subject) message.subject = subject;
+	}
+
+	const from = String(
+		this.getNodeParameter('from', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
+	if (from) {
+		// A sender ID can be alphanumeric ("ACME") or a short code, so only numbers are normalised.
+		const looksLikeNumber = /^[+\d\s\-().]+$/.test(from) && from.replace(/\D/g, '').length > 6;
+		message.source_number = looksLikeNumber
+			? requireE164(node, from, 'From', itemIndex, countryCode)
+			: from;
+		if (options.sourceNumberType) message.source_number_type = options.sourceNumberType as string;
+	} else if (options.sourceNumberType) {
+		throw invalid(node, itemIndex, 'Sender Type', 'can only be set together with From');
+	}
+
+	if (options.deliveryReport) message.delivery_report = true;
+	if (options.callbackUrl) {
+		const url = String(options.callbackUrl).trim();
+		if (!isHttpUrl(url)) throw invalid(node, itemIndex, 'Callback URL', `is not a valid http(s) URL: "${url}"`);
+		message.callback_url = url;
+	}
+	const scheduled = futureDate(node, itemIndex, 'Scheduled', options.scheduled, now);
+	if (scheduled) message.scheduled = scheduled;
+	const expiry = futureDate(node, itemIndex, 'Expiry', options.expiry, now);
+	if (expiry) {
+		if (scheduled && expiry <= scheduled) {
+			throw invalid(node, itemIndex, 'Expiry', 'must be later than Scheduled');
+		}
+		message.message_expiry_timestamp = expiry;
+	}
+	const metadata = readMetadata(node, itemIndex, options.metadata);
+	if (metadata) message.metadata = metadata;
+	return message;
+}

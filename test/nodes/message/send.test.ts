@@ -1,0 +1,109 @@
+import nock from 'nock';
+
+import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
+import { BASE_URL, executeActionNode } from '../../helpers/n8n';
+
+const sendParams = (overrides: Record<string, unknown> = {}) => ({
+	resource: 'message',
+	operation: 'send',
+	destination: '={{ $json.phone }}',
+	format: 'SMS',
+	content: 'Reply YES to confirm, NO to cancel',
+	from: { __rl: true, mode: 'list', value: '' },
+	options: {
+		metadata: { entries: [{ key: 'appointmentId', value: '={{ $json.id }}' }] },
+	},
+	...overrides,
+});
+
+function people(n: number) {
+	return Array.from({ length: n }, (_, i) => ({
+		id: `A${i}`,
+		phone: `+614915${String(70000 + i).padStart(5, '0')}`,
+	}));
+}
+
+function acceptAll(body: { messages: Array<Record<string, unknown>> }) {
+	return {
+		messages: body.messages.map((m, i) => ({
+			...m,
+			message_id: `msg-${m.destination_number}-${i}`,
+			status: 'queued',
+		})),
+	};
+}
+
+beforeAll(() => {
+	nock.disableNetConnect();
+	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
+});
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('Message → Send', () => {
+	it('sends one item as one request with Basic auth and maps the output', async () => {
+		let seen: { headers: Record<string, unknown>; body: unknown } | undefined;
+		const scope = nock(BASE_URL)
+			.post('/v1/messages')
+			.reply(function (_uri, body) {
+				seen = { headers: this.req.headers, body };
+				return [202, acceptAll(body as never)];
+			});
+		const { output } = await executeActionNode({ parameters: sendParams() }, people(1));
+		expect(scope.isDone()).toBe(true);
+		expect(seen!.headers.authorization).toBe(
+			`Basic ${Buffer.from('test-key:test-secret').toString('base64')}`,
+		);
+		expect(seen!.body).toEqual({
+			messages: [
+				{
+					content: 'Reply YES to confirm, NO to cancel',
+					destination_number: '+61491570000',
+					format: 'SMS',
+					metadata: { appointmentId: 'A0' },
+				},
+			],
+		});
+		expect(output[0]).toEqual([
+			{
+				json: {
+					messageId: 'msg-+61491570000-0',
+					status: 'queued',
+					destination: '+61491570000',
+					source: undefined,
+					format: 'SMS',
+					content: 'Reply YES to confirm, NO to cancel',
+					scheduled: undefined,
+					metadata: { appointmentId: 'A0' },
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+	});
+
+	it.each([
+		[1, 1],
+		[250, 3],
+		[10000, 100],
+	])('batches %i items into exactly %i requests', async (n, requests) => {
+		let calls = 0;
+		const sizes: number[] = [];
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.times(requests + 1)
+			.reply((_uri, body) => {
+				calls++;
+				sizes.push((body as { messages: unknown[] }).messages.length);
+				return [202, acceptAll(body as never)];
+			});
+		const { output } = await executeActionNode({ parameters: sendParams() }, people(n));
+		expect(calls).toBe(requests);
+		expect(sizes.every((s) => s <= 100)).toBe(true);
+		expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
+		expect(output[0]).toHaveLength(n);
+		output[0].forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json.metadata).toEqual({ appointmentId: `A${i}` });
+		});
+	});
+});
