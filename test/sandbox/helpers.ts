@@ -1,0 +1,150 @@
+import { createHash, createHmac } from 'crypto';
+import http from 'http';
+import type { AddressInfo } from 'net';
+import { DEMO_CREDENTIALS } from '../../sandbox';
+
+export const BASIC =
+	'Basic ' +
+	Buffer.from(`${DEMO_CREDENTIALS.basic.apiKey}:${DEMO_CREDENTIALS.basic.apiSecret}`).toString(
+		'base64',
+	);
+
+export interface HmacOptions {
+	key?: string;
+	secret?: string;
+	date?: string;
+	/** 'sdk': hmac-sha1 + date/x-Content-MD5; 'docs': hmac-sha256 + Date/Content-MD5. */
+	variant?: 'sdk' | 'docs';
+	md5?: string;
+}
+
+/** Signs a request per messagemedia-api.md §1.3, independently of the sandbox's own code. */
+export function hmacHeaders(
+	method: string,
+	pathAndQuery: string,
+	body: string | undefined,
+	o: HmacOptions = {},
+): Record<string, string> {
+	const variant = o.variant ?? 'sdk';
+	const date = o.date ?? new Date().toUTCString();
+	const dateName = variant === 'sdk' ? 'date' : 'Date';
+	const md5Name = variant === 'sdk' ? 'x-Content-MD5' : 'Content-MD5';
+	const headers: Record<string, string> = { [dateName]: date };
+	const names = [dateName];
+	const lines = [`${dateName}: ${date}`];
+	if (body !== undefined) {
+		const md5 = o.md5 ?? createHash('md5').update(body).digest('hex');
+		headers[md5Name] = md5;
+		names.push(md5Name);
+		lines.push(`${md5Name}: ${md5}`);
+	}
+	names.push('request-line');
+	lines.push(`${method} ${pathAndQuery} HTTP/1.1`);
+	const alg = variant === 'sdk' ? 'sha1' : 'sha256';
+	const signature = createHmac(alg, o.secret ?? DEMO_CREDENTIALS.hmac.apiSecret)
+		.update(lines.join('\n'))
+		.digest('base64');
+	headers.Authorization = `hmac username="${o.key ?? DEMO_CREDENTIALS.hmac.apiKey}", algorithm="hmac-${alg}", headers="${names.join(' ')}", signature="${signature}"`;
+	return headers;
+}
+
+export interface ApiResponse {
+	status: number;
+	headers: Headers;
+	text: string;
+	json: any;
+}
+
+export async function call(
+	base: string,
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = { Authorization: BASIC },
+): Promise<ApiResponse> {
+	const res = await fetch(base + path, {
+		method,
+		headers: { 'Content-Type': 'application/json', ...headers },
+		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await res.text();
+	let json: any;
+	try {
+		json = text ? JSON.parse(text) : undefined;
+	} catch {
+		json = undefined;
+	}
+	return { status: res.status, headers: res.headers, text, json };
+}
+
+export interface Received {
+	method: string;
+	url: string;
+	headers: http.IncomingHttpHeaders;
+	body: string;
+}
+
+export interface Receiver {
+	url: string;
+	received: Received[];
+	/** Status codes to answer with, consumed in order; 200 once exhausted. */
+	respondWith: number[];
+	waitFor(
+		count: number,
+		filter?: (r: Received) => boolean,
+		timeoutMs?: number,
+	): Promise<Received[]>;
+	close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+	const received: Received[] = [];
+	const r: Partial<Receiver> = { received, respondWith: [] };
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			received.push({
+				method: req.method ?? '',
+				url: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks).toString('utf8'),
+			});
+			res.statusCode = r.respondWith!.shift() ?? 200;
+			res.end('ok');
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as AddressInfo).port;
+	r.url = `http://127.0.0.1:${port}`;
+	r.waitFor = async (count, filter = () => true, timeoutMs = 5000) => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const hits = received.filter(filter);
+			if (hits.length >= count) return hits;
+			if (Date.now() > deadline) {
+				throw new Error(`expected ${count} requests, got ${hits.length}`);
+			}
+			await new Promise((res) => setTimeout(res, 20));
+		}
+	};
+	r.close = () =>
+		new Promise<void>((resolve) => {
+			server.close(() => resolve());
+			server.closeAllConnections();
+		});
+	return r as Receiver;
+}
+
+export async function waitUntil<T>(
+	fn: () => Promise<T | undefined | false>,
+	timeoutMs = 5000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await fn();
+		if (v) return v;
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((res) => setTimeout(res, 25));
+	}
+}
