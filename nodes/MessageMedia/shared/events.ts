@@ -1,0 +1,24 @@
+/** Every webhook event name MessageMedia documents; shared by the Webhook resource and the trigger. */
+export const MESSAGE_EVENTS = [
+	{ name: 'Delivery Report: Delivered', value: 'DELIVERED_DR' },
+	{ name: 'Delivery Report: En Route', value: 'ENROUTE_DR' },
+	{ name: 'Delivery Report: Expired', value: 'EXPIRED_DR' },
+	{ name: 'Delivery Report: Failed', value: 'FAILED_DR' },
+	{ name: 'Delivery Report: Rejected', value: 'REJECTED_DR' },
+	{ name: 'Delivery Report: Submitted', value: 'SUBMITTED_DR' },
+	{ name: 'Opt-Out', value: 'OPT_OUT_SMS' },
+	{ name: 'Reply (MMS)', value: 'RECEIVED_MMS' },
+	{ name: 'Reply (SMS)', value: 'RECEIVED_SMS' },
+] as const;
+
+export type MessageEvent = (typeof MESSAGE_EVENTS)[number]['value'];
+
+export const REPLY_EVENTS: MessageEvent[] = ['RECEIVED_SMS', 'RECEIVED_MMS'];
+export const DELIVERY_REPORT_EVENTS: MessageEvent[] = [
+	'ENROUTE_DR',
+	'SUBMITTED_DR',
+	'DELIVERED_DR',
+	'EXPIRED_DR',
+	'REJECTED_DR',
+	'FAILED_DR',
+];
