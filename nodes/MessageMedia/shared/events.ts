@@ -1,5 +1,20 @@
-/** Every webhook event name MessageMedia documents; shared by the Webhook resource and the trigger. */
-export const MESSAGE_EVENTS = [
+/** Every webhook event name MessageMedia documents. */
+export type MessageEvent =
+	| 'RECEIVED_SMS'
+	| 'RECEIVED_MMS'
+	| 'OPT_OUT_SMS'
+	| 'ENROUTE_DR'
+	| 'SUBMITTED_DR'
+	| 'DELIVERED_DR'
+	| 'EXPIRED_DR'
+	| 'REJECTED_DR'
+	| 'FAILED_DR';
+
+/**
+ * The events as n8n options, sorted by name; shared by the Webhook resource and the trigger.
+ * Mutable on purpose so it can be passed straight to a property's `options`.
+ */
+export const MESSAGE_EVENTS: Array<{ name: string; value: MessageEvent }> = [
 	{ name: 'Delivery Report: Delivered', value: 'DELIVERED_DR' },
 	{ name: 'Delivery Report: En Route', value: 'ENROUTE_DR' },
 	{ name: 'Delivery Report: Expired', value: 'EXPIRED_DR' },
@@ -9,9 +24,7 @@ export const MESSAGE_EVENTS = [
 	{ name: 'Opt-Out', value: 'OPT_OUT_SMS' },
 	{ name: 'Reply (MMS)', value: 'RECEIVED_MMS' },
 	{ name: 'Reply (SMS)', value: 'RECEIVED_SMS' },
-] as const;
-
-export type MessageEvent = (typeof MESSAGE_EVENTS)[number]['value'];
+];
 
 export const REPLY_EVENTS: MessageEvent[] = ['RECEIVED_SMS', 'RECEIVED_MMS'];
 export const DELIVERY_REPORT_EVENTS: MessageEvent[] = [
