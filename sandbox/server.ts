@@ -921,6 +921,7 @@ export class Sandbox {
 			compile('POST', '/_sandbox/reset', () => {
 				this.store.reset();
 				this.scheduler.clear();
+				this.dispatcher.reset();
 				this.faults = {};
 				this.config = { ...this.defaults };
 				this.releaseHeld();

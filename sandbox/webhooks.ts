@@ -80,6 +80,8 @@ export class Dispatcher {
 	private queue: Array<() => void> = [];
 	private queueHead = 0;
 	private active = 0;
+	/** Bumped on reset so in-flight deliveries from before it neither count nor retry. */
+	private generation = 0;
 	private static readonly MAX_CONCURRENT = 64;
 
 	constructor(
@@ -105,7 +107,16 @@ export class Dispatcher {
 		for (let i = 0; i < copies; i++) this.attemptCallback(account, url, raw, event, i, 0);
 	}
 
+	/** Drops queued deliveries and aborts in-flight ones (used by /_sandbox/reset). */
+	reset(): void {
+		this.generation++;
+		this.queue = [];
+		this.queueHead = 0;
+		for (const req of this.pending) req.destroy();
+	}
+
 	close(): void {
+		this.generation++;
 		this.queue = [];
 		this.queueHead = 0;
 		for (const req of this.pending) req.destroy();
@@ -148,7 +159,9 @@ export class Dispatcher {
 		const sendBody = wh.method === 'GET' ? '' : body;
 		this.signIfEnabled(account, wh.method, url, sendBody, headers);
 		const timeout = wh.read_timeout ?? this.config().deliveryTimeoutMs;
+		const gen = this.generation;
 		void this.send(wh.method, url, headers, sendBody, timeout).then((outcome) => {
+			if (gen !== this.generation) return;
 			const ok = this.record('webhook', this.store.webhookStats, {
 				account,
 				webhookId: wh.id,
@@ -183,7 +196,9 @@ export class Dispatcher {
 	): void {
 		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 		if (this.config().signCallbacks) this.signIfEnabled(account, 'POST', url, body, headers);
+		const gen = this.generation;
 		void this.send('POST', url, headers, body, this.config().deliveryTimeoutMs).then((outcome) => {
+			if (gen !== this.generation) return;
 			const ok = this.record('callback', this.store.callbackStats, {
 				account,
 				webhookId: null,
