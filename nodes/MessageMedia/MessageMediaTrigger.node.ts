@@ -1,7 +1,17 @@
-import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
-/** Placeholder until the trigger lands; kept loadable so the package always builds. */
+import { intentKeywordFields } from './shared/descriptions';
+import { MESSAGE_EVENTS } from './shared/events';
+import { checkExists, create, remove } from './trigger/lifecycle';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './trigger/template';
+import { handleWebhook } from './trigger/webhook';
+
 export class MessageMediaTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'MessageMedia Trigger',
@@ -9,16 +19,152 @@ export class MessageMediaTrigger implements INodeType {
 		icon: { light: 'file:messagemedia.svg', dark: 'file:messagemedia.dark.svg' },
 		group: ['trigger'],
 		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
 		description: 'Starts the workflow on MessageMedia replies, opt-outs and delivery reports',
 		defaults: { name: 'MessageMedia Trigger' },
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: ['main'],
 		credentials: [{ name: 'messageMediaApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
-		properties: [],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: [
+			{
+				displayName:
+					'Listening for a test event registers a temporary webhook (a /webhook-test/ URL) at MessageMedia. It lasts about 2 minutes or until the first event arrives. Activating or publishing the workflow registers a separate, permanent webhook (a /webhook/ URL), which is removed when the workflow is deactivated.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: MESSAGE_EVENTS,
+				required: true,
+				default: ['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'],
+				description: 'The events that start the workflow',
+			},
+			intentKeywordFields(),
+			{
+				displayName: 'Verify Signature',
+				name: 'verifySignature',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to check MessageMedia's RSA signature on every request. Needs Enterprise Webhooks on the account and an enabled signature key.",
+			},
+			{
+				displayName: 'Public Key',
+				name: 'publicKey',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				required: true,
+				default: '',
+				placeholder: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...',
+				description:
+					'The public_key MessageMedia returned when the signature key was created, as base64 or PEM',
+				displayOptions: { show: { verifySignature: [true] } },
+			},
+			{
+				displayName: 'Key ID',
+				name: 'signatureKeyId',
+				type: 'string',
+				default: '',
+				placeholder: '7ca628a8-08b0-4e42-aeb8-960b37049c31',
+				description:
+					'The key_id of the signature key. Requests signed with another key are rejected. Leave empty to accept any key that verifies.',
+				displayOptions: { show: { verifySignature: [true] } },
+			},
+			{
+				displayName: 'Max Age (Seconds)',
+				name: 'signatureMaxAge',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 300,
+				description:
+					'Rejects a request whose signed Date is further than this from now, so a captured request cannot be replayed later. 0 turns the check off.',
+				displayOptions: { show: { verifySignature: [true] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Attachments as Binary',
+						name: 'attachmentsAsBinary',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to output MMS attachments as binary data (attachment_0, attachment_1, …) instead of base64 text',
+					},
+					{
+						displayName: 'Deduplication Window (Hours)',
+						name: 'dedupWindowHours',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 24,
+						description:
+							'An event MessageMedia delivers again within this time starts no second execution. 0 turns de-duplication off.',
+					},
+					{
+						displayName: 'Delivery Retries',
+						name: 'retries',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 5 },
+						default: DEFAULT_RETRIES,
+						description:
+							'How often MessageMedia tries again when n8n does not answer with a success, e.g. during a restart',
+					},
+					{
+						displayName: 'Only Events With Metadata Key',
+						name: 'requireMetadataKey',
+						type: 'string',
+						default: '',
+						placeholder: 'appointmentId',
+						description:
+							'Only start for events whose message metadata has this key, e.g. replies to messages this workflow sent',
+					},
+					{
+						displayName: 'Only From Numbers',
+						name: 'onlyFromNumbers',
+						type: 'string',
+						default: '',
+						placeholder: '+61491570156, +61491570157',
+						description:
+							'Comma-separated customer numbers in international format. Only their replies, opt-outs and delivery reports start the workflow.',
+					},
+					{
+						displayName: 'Retry Delay (Seconds)',
+						name: 'retryDelay',
+						type: 'number',
+						typeOptions: { minValue: 5, maxValue: 60 },
+						default: DEFAULT_RETRY_DELAY_SECONDS,
+						description: 'How long MessageMedia waits between delivery retries',
+					},
+				],
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await remove.call(this);
+			},
+		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return { workflowData: [this.helpers.returnJsonArray(this.getBodyData())] };
+		return await handleWebhook.call(this);
 	}
 }

@@ -1,0 +1,224 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { MessageEvent } from '../shared/events';
+import type { IntentKeywords, ReplyIntent } from '../shared/intent';
+import { classifyIntent } from '../shared/intent';
+import type { EventFamily } from './template';
+
+/** MessageMedia's delivery-report status codes (`$statusCode`, `error_code`) in plain words. */
+export const STATUS_CODE_DESCRIPTIONS: Record<string, string> = {
+	'101': 'Processing at the gateway',
+	'102': 'Rerouting to another provider',
+	'151': 'Held for screening',
+	'200': 'Submitted downstream',
+	'210': 'Accepted downstream',
+	'211': 'En route at the provider',
+	'212': 'Submitted, pending',
+	'213': 'Scheduled at the provider',
+	'220': 'Delivered',
+	'221': 'Delivered to the handset',
+	'301': 'Usage threshold reached; discarded',
+	'302': 'Destination blocked; discarded',
+	'303': 'Source blocked; discarded',
+	'304': 'Dropped; contact MessageMedia support',
+	'305': 'Duplicate detected; discarded',
+	'320': 'Validity expired before submission',
+	'330': 'Gateway failure',
+	'331': 'Discarded',
+	'332': 'No route to the destination',
+	'333': 'Source not supported for this destination',
+	'400': 'Undeliverable',
+	'401': 'Validity expired before delivery',
+	'402': 'Rejected by the provider',
+	'403': 'Skipped by the provider',
+	'405': 'Cancelled or deleted by the provider',
+	'410': 'Invalid source',
+	'411': 'Invalid destination',
+	'412': 'Destination blocked',
+	'413': 'SMS unavailable at the destination',
+	'414': 'Destination unreachable',
+};
+
+export interface NormalisedAttachment {
+	contentType: string;
+	fileName: string;
+	/** Base64 content; the trigger turns it into binary data and drops it from the JSON. */
+	content: string;
+}
+
+/** One event as the trigger (and Send and Wait) outputs it. */
+export interface NormalisedEvent extends IDataObject {
+	/** `reply`, `opt_out` or `delivery_report`. */
+	event: EventFamily;
+	/** The MessageMedia event name, e.g. `RECEIVED_SMS` or `DELIVERED_DR`. */
+	eventName: MessageEvent;
+	/** reply_id, notification_id or delivery_report_id. */
+	id: string;
+	/** The outbound message this event belongs to, when there is one. */
+	messageId: string;
+	from: string;
+	to: string;
+	/** The customer's handset in every event: the sender of a reply, the recipient for a report. */
+	phoneNumber: string;
+	/** The reply or opt-out text; for a delivery report, the text of the original message. */
+	text: string;
+	originalText: string;
+	status: string;
+	statusCode: number | null;
+	statusDescription: string;
+	receivedAt: string;
+	submittedAt: string;
+	metadata: IDataObject;
+	retryCount: number;
+	accountId: string;
+	format: string;
+	intent?: ReplyIntent;
+	raw: IDataObject;
+}
+
+// An unset variable written without `$!` comes through as its own source text, e.g. `$replyId`.
+const UNRENDERED = /^\$!?\{?[A-Za-z][\w.]*(\(.*\))?\}?$/;
+
+function str(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	const text = typeof value === 'object' ? '' : String(value).trim();
+	return UNRENDERED.test(text) ? '' : text;
+}
+
+/**
+ * MessageMedia's timestamps are ISO-8601 in its objects; template variables may be rendered by
+ * Java's toString. Anything Date can read becomes ISO UTC; epoch seconds or milliseconds too.
+ */
+export function toIsoTimestamp(value: unknown): string {
+	const text = str(value);
+	if (!text) return '';
+	if (/^\d{9,14}$/.test(text)) {
+		const n = Number(text);
+		return new Date(n < 1e12 ? n * 1000 : n).toISOString();
+	}
+	const parsed = Date.parse(text);
+	return Number.isNaN(parsed) ? text : new Date(parsed).toISOString();
+}
+
+function metadataOf(value: unknown): IDataObject {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+	const out: IDataObject = {};
+	for (const [key, v] of Object.entries(value as IDataObject)) {
+		if (key === '') continue;
+		out[key] =
+			v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+	}
+	return out;
+}
+
+function attachmentsOf(value: unknown): NormalisedAttachment[] {
+	if (!Array.isArray(value)) return [];
+	return value
+		.filter((a): a is IDataObject => !!a && typeof a === 'object')
+		.map((a, i) => ({
+			contentType: str(a.content_type ?? a.contentType) || 'application/octet-stream',
+			fileName: str(a.original_name ?? a.originalName) || `attachment_${i}`,
+			content: str(a.content ?? a.base64),
+		}))
+		.filter((a) => a.content !== '');
+}
+
+export class PayloadError extends Error {}
+
+/** Tells the event apart from the id fields the template (or a callback push) carries. */
+function identify(p: IDataObject): { family: EventFamily; id: string; eventName: MessageEvent } {
+	const drId = str(p.delivery_report_id);
+	const status = str(p.status).toLowerCase();
+	if (drId || (status && !str(p.reply_id) && !str(p.notification_id))) {
+		if (!drId) throw new PayloadError('A delivery report without delivery_report_id');
+		if (!status) throw new PayloadError('A delivery report without status');
+		return {
+			family: 'delivery_report',
+			id: drId,
+			eventName: `${status.toUpperCase()}_DR` as MessageEvent,
+		};
+	}
+	const notificationId = str(p.notification_id);
+	if (notificationId) return { family: 'opt_out', id: notificationId, eventName: 'OPT_OUT_SMS' };
+	const replyId = str(p.reply_id) || str(p.mo_id);
+	if (replyId) {
+		const mms = str(p.format).toUpperCase() === 'MMS' || attachmentsOf(p.attachments).length > 0;
+		return { family: 'reply', id: replyId, eventName: mms ? 'RECEIVED_MMS' : 'RECEIVED_SMS' };
+	}
+	throw new PayloadError('The payload has none of reply_id, notification_id or delivery_report_id');
+}
+
+export interface NormaliseOptions {
+	keywords?: IntentKeywords;
+}
+
+/**
+ * Maps what MessageMedia posts to one flat item: the trigger's webhook template, the Reply object
+ * (`reply_id`, `content`, `source_number`, …) or the DeliveryReport object (`delivery_report_id`,
+ * `status`, `error_code`, …) that per-message callback_url pushes carry. Metadata is also
+ * flattened to `metadata_<key>` so a Switch or If node can use it without a Code node.
+ * Throws PayloadError when the payload is not a MessageMedia event.
+ */
+export function normaliseEvent(
+	payload: IDataObject,
+	options: NormaliseOptions = {},
+): { event: NormalisedEvent; attachments: NormalisedAttachment[] } {
+	if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+		throw new PayloadError('The payload is not a JSON object');
+	}
+	const { family, id, eventName } = identify(payload);
+	const vendor = (payload.vendor_account_id ?? {}) as IDataObject;
+	const metadata = metadataOf(payload.metadata);
+	const attachments = attachmentsOf(payload.attachments);
+	const source = str(payload.source_number);
+	const destination = str(payload.destination_number);
+	const code = str(payload.error_code ?? payload.status_code);
+	const statusCode = /^\d+$/.test(code) ? Number(code) : null;
+	const isReport = family === 'delivery_report';
+	const content = str(payload.content);
+	const originalText = str(payload.original_text);
+	const retries = Number(str(payload.retry_count));
+
+	const raw: IDataObject = { ...payload };
+	if (Array.isArray(payload.attachments)) {
+		// The base64 lives in binary data; a second copy in JSON would double the item's memory.
+		raw.attachments = attachments.map(({ contentType, fileName }) => ({
+			content_type: contentType,
+			original_name: fileName,
+		}));
+	}
+
+	const event: NormalisedEvent = {
+		event: family,
+		eventName,
+		id,
+		messageId: str(payload.message_id),
+		// A delivery report's source_number is the handset the message went to.
+		from: isReport ? destination : source,
+		to: isReport ? source : destination,
+		phoneNumber: source,
+		text: isReport ? originalText : content,
+		originalText,
+		status: isReport
+			? str(payload.status).toLowerCase()
+			: family === 'opt_out'
+				? 'opted_out'
+				: 'received',
+		statusCode,
+		statusDescription:
+			statusCode === null ? '' : (STATUS_CODE_DESCRIPTIONS[String(statusCode)] ?? ''),
+		receivedAt: toIsoTimestamp(payload.date_received),
+		submittedAt: toIsoTimestamp(payload.submitted_date),
+		metadata,
+		retryCount: Number.isFinite(retries) ? retries : 0,
+		accountId: str(payload.account_id) || str(vendor.account_id),
+		format:
+			str(payload.format).toUpperCase() || (isReport ? '' : attachments.length ? 'MMS' : 'SMS'),
+		raw,
+	};
+	if (family === 'reply') event.intent = classifyIntent(content, options.keywords);
+	// An opt-out is a stop by definition, whatever the keyword lists say.
+	if (family === 'opt_out') event.intent = 'stop';
+	for (const [key, value] of Object.entries(metadata)) event[`metadata_${key}`] = value;
+	return { event, attachments };
+}
