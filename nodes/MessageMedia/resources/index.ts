@@ -1,7 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationDefinition } from '../shared/types';
+import { deliveryReportDescription, deliveryReportOperations } from './deliveryReport';
+import { lookupDescription, lookupOperations } from './lookup';
 import { messageDescription, messageOperations } from './message';
+import { optOutDescription, optOutOperations } from './optOut';
+import { replyDescription, replyOperations } from './reply';
+import { senderAddressDescription, senderAddressOperations } from './senderAddress';
+import { signatureKeyDescription, signatureKeyOperations } from './signatureKey';
+import { webhookDescription, webhookOperations } from './webhook';
 
 interface ResourceDefinition {
 	name: string;
@@ -12,5 +19,47 @@ interface ResourceDefinition {
 
 /** Every resource the action node offers; execute() dispatches through this table. */
 export const resources: ResourceDefinition[] = [
-	{ name: 'Message', value: 'message', description: messageDescription, operations: messageOperations },
+	{
+		name: 'Message',
+		value: 'message',
+		description: messageDescription,
+		operations: messageOperations,
+	},
+	{
+		name: 'Delivery Report',
+		value: 'deliveryReport',
+		description: deliveryReportDescription,
+		operations: deliveryReportOperations,
+	},
+	{
+		name: 'Number Lookup',
+		value: 'lookup',
+		description: lookupDescription,
+		operations: lookupOperations,
+	},
+	{
+		name: 'Opt-Out',
+		value: 'optOut',
+		description: optOutDescription,
+		operations: optOutOperations,
+	},
+	{ name: 'Reply', value: 'reply', description: replyDescription, operations: replyOperations },
+	{
+		name: 'Sender Address',
+		value: 'senderAddress',
+		description: senderAddressDescription,
+		operations: senderAddressOperations,
+	},
+	{
+		name: 'Signature Key',
+		value: 'signatureKey',
+		description: signatureKeyDescription,
+		operations: signatureKeyOperations,
+	},
+	{
+		name: 'Webhook',
+		value: 'webhook',
+		description: webhookDescription,
+		operations: webhookOperations,
+	},
 ];

@@ -1,0 +1,49 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { chunk, forEachItem } from '../../shared/execute';
+import type { OperationDefinition } from '../../shared/types';
+import { messageMediaApiRequest } from '../../transport';
+import { countryCodeOption, NUMBERS_PER_REQUEST, numbersField, parseNumbers } from './common';
+
+const showOnlyForOptOutCheck = { resource: ['optOut'], operation: ['check'] };
+
+const description: INodeProperties[] = [
+	numbersField(
+		showOnlyForOptOutCheck,
+		'Comma-separated phone numbers, or an expression returning an array. Outputs one item per number.',
+	),
+	countryCodeOption(showOnlyForOptOutCheck),
+];
+
+async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
+	return await forEachItem.call(this, items, async (i) => {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const numbers = parseNumbers(
+			this.getNode(),
+			this.getNodeParameter('numbers', i),
+			'Phone Numbers',
+			i,
+			options,
+		);
+		const results: IDataObject[] = [];
+		for (const batch of chunk(numbers, NUMBERS_PER_REQUEST)) {
+			const body = await messageMediaApiRequest.call(this, {
+				method: 'GET',
+				// The API takes the numbers as one comma-separated path segment.
+				path: `/v1/number_authorisation/is_authorised/${batch.map(encodeURIComponent).join(',')}`,
+				itemIndex: i,
+			});
+			for (const entry of (body.numbers as IDataObject[] | undefined) ?? []) {
+				results.push({ number: String(entry.number), authorised: entry.authorised === true });
+			}
+		}
+		return results;
+	});
+}
+
+export const check: OperationDefinition = { description, run };

@@ -1,0 +1,79 @@
+import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { requireE164 } from '../../shared/phone';
+import { parseIdList } from '../reply/common';
+
+type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+/** Numbers per request; MessageMedia pages the list at 100, so batches stay at that size too. */
+export const NUMBERS_PER_REQUEST = 100;
+
+export function numbersField(show: Show, description: string): INodeProperties {
+	return {
+		displayName: 'Phone Numbers',
+		name: 'numbers',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +61491570156, +61491570157',
+		description,
+		displayOptions: { show },
+	};
+}
+
+export function countryCodeOption(show: Show): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Default Country Code',
+				name: 'defaultCountryCode',
+				type: 'string',
+				default: '',
+				placeholder: '61',
+				description:
+					'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
+			},
+		],
+	};
+}
+
+/** The number authorisation API stores numbers as digits without '+', e.g. 61491570156. */
+export function toApiNumber(
+	node: INode,
+	input: unknown,
+	field: string,
+	itemIndex: number,
+	defaultCountryCode = '',
+): string {
+	return requireE164(node, input, field, itemIndex, defaultCountryCode).slice(1);
+}
+
+/** Splits the field into numbers and normalises each, keeping the first occurrence of duplicates. */
+export function parseNumbers(
+	node: INode,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+	options: IDataObject,
+): string[] {
+	// Commas and semicolons separate numbers; spaces may be part of a number's formatting.
+	const raw = Array.isArray(value) ? value.flat(Infinity) : String(value ?? '').split(/[,;\n]+/);
+	const numbers = parseIdList(raw).map((n) =>
+		toApiNumber(node, n, field, itemIndex, (options.defaultCountryCode as string) ?? ''),
+	);
+	if (numbers.length === 0) {
+		throw new NodeOperationError(node, `Item ${itemIndex}: "${field}" is empty`, {
+			itemIndex,
+			description:
+				'Give one or more phone numbers, separated by commas, or an expression that returns an array.',
+		});
+	}
+	return [...new Set(numbers)];
+}

@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { forEachItem } from '../../shared/execute';
+import type { OperationDefinition } from '../../shared/types';
+import { messageMediaRequest } from '../../transport';
+import { SIGNATURE_KEYS_PATH, simplifyKey } from './common';
+
+const description: INodeProperties[] = [];
+
+async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
+	return await forEachItem.call(this, items, async (i) => {
+		const response = await messageMediaRequest.call(this, {
+			method: 'GET',
+			path: `${SIGNATURE_KEYS_PATH}/enabled`,
+			acceptStatus: [404],
+			itemIndex: i,
+		});
+		// "Currently no key is enabled" is an answer, not a failure: output it so workflows can branch.
+		if (response.statusCode === 404) return { keyId: null, enabled: false };
+		return simplifyKey(response.body);
+	});
+}
+
+export const getEnabled: OperationDefinition = { description, run };
