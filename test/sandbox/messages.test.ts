@@ -107,6 +107,25 @@ describe('sandbox messages and delivery reports', () => {
 		expect(missing.status).toBe(404);
 	});
 
+	it('sends a scheduled message when due, and pushes DRs only with delivery_report', async () => {
+		const r = await call(sb.url, 'POST', '/v1/messages', {
+			messages: [
+				msg({ scheduled: new Date(Date.now() + 150).toISOString() }),
+				msg({ callback_url: `${rx.url}/no-dr` }),
+			],
+		});
+		const [scheduled, plain] = r.json.messages;
+		expect(scheduled.status).toBe('scheduled');
+		await waitUntil(async () => {
+			const s = (await call(sb.url, 'GET', `/v1/messages/${scheduled.message_id}`)).json.status;
+			return s === 'delivered';
+		});
+		expect((await call(sb.url, 'GET', `/v1/messages/${plain.message_id}`)).json.status).toBe(
+			'delivered',
+		);
+		expect(rx.received.filter((x) => x.url === '/no-dr')).toHaveLength(0);
+	});
+
 	it('walks DRs to delivered, and to failed/expired/rejected for reserved numbers', async () => {
 		const r = await call(sb.url, 'POST', '/v1/messages', {
 			messages: [

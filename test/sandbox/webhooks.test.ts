@@ -158,6 +158,31 @@ describe('sandbox webhooks', () => {
 		});
 	});
 
+	it('delivers MMS replies with $attachments to RECEIVED_MMS webhooks only', async () => {
+		await create({ url: `${rx.url}/sms` });
+		await create({
+			url: `${rx.url}/mms`,
+			events: ['RECEIVED_MMS'],
+			template:
+				'{"format":"$format","files":[#foreach($a in $attachments){"type":"$a.contentType","data":"$a.base64","name":"$esc.json($a.originalName)"}#if($foreach.hasNext),#end#end]}',
+		});
+		const attachments = [
+			{ contentType: 'image/png', base64: 'iVBORw0KGgo=', originalName: 'a/b.png' },
+		];
+		await call(sb.url, 'POST', '/_sandbox/replies', {
+			source_number: '+61491570999',
+			content: 'pic',
+			attachments,
+		});
+		const [hit] = await rx.waitFor(1, (r) => r.url === '/mms');
+		expect(JSON.parse(hit.body)).toEqual({
+			format: 'MMS',
+			files: [{ type: 'image/png', data: 'iVBORw0KGgo=', name: 'a/b.png' }],
+		});
+		await new Promise((r) => setTimeout(r, 100));
+		expect(rx.received.filter((r) => r.url === '/sms')).toHaveLength(0);
+	});
+
 	it('delivers the same reply N times with deliveries, retryCount 0..N-1', async () => {
 		await create();
 		const inj = await call(sb.url, 'POST', '/_sandbox/replies', {
