@@ -31,6 +31,7 @@ export interface N8nRuntime {
 
 const SOURCE_DIR = path.join(__dirname, 'runtime');
 const MARKER = '.installed.json';
+const CI_MARKER = '.npm-ci-done.json';
 const HEARTBEAT_MS = 15_000;
 
 function log(message: string): void {
@@ -72,6 +73,14 @@ function describe(dir: string): N8nRuntime {
 		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		n8nVersion,
 	};
+}
+
+function readJson(file: string): any {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
 }
 
 function isInstalled(dir: string): boolean {
@@ -237,26 +246,45 @@ async function install(dir: string): Promise<void> {
 	for (const file of ['package.json', 'package-lock.json']) {
 		fs.copyFileSync(path.join(SOURCE_DIR, file), path.join(dir, file));
 	}
-	await installNode24(dir);
+	const ciMarker = path.join(dir, CI_MARKER);
+	const ciDone = readJson(ciMarker)?.lockfileHash === lockfileHash();
 	const rt = describe(dir);
-	const env: NodeJS.ProcessEnv = {
-		...process.env,
+	if (!ciDone || !fs.existsSync(rt.nodeBin)) await installNode24(dir);
+	// npm/npx export the repo's .npmrc (ignore-scripts=true) as npm_config_* variables: drop them.
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!/^npm_/i.test(key)) env[key] = value;
+	}
+	Object.assign(env, {
 		PATH: `${path.join(rt.nodeDir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
 		npm_config_nodedir: rt.nodeDir,
 		npm_config_audit: 'false',
 		npm_config_fund: 'false',
 		npm_config_update_notifier: 'false',
-	};
+	});
+	if (ciDone) {
+		log('npm ci: already done by an earlier, interrupted install; skipping');
+	} else {
+		fs.rmSync(ciMarker, { force: true });
+		await run(
+			'npm ci',
+			'npm',
+			['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			{ cwd: dir, env },
+		);
+		fs.writeFileSync(ciMarker, JSON.stringify({ lockfileHash: lockfileHash() }));
+	}
+	// sqlite3 must be compiled against Node 24's headers (npm_config_nodedir); about 2 minutes.
+	await run('npm rebuild sqlite3', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
+		cwd: dir,
+		env,
+	});
 	await run(
-		'npm ci',
-		'npm',
-		['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-		{
-			cwd: dir,
-			env,
-		},
+		'check sqlite3',
+		rt.nodeBin,
+		['-e', "new (require('sqlite3').Database)(':memory:').close(); console.log('sqlite3 loads')"],
+		{ cwd: dir, env },
 	);
-	await run('npm rebuild sqlite3', 'npm', ['rebuild', 'sqlite3'], { cwd: dir, env });
 	const installed = describe(dir);
 	if (!fs.existsSync(installed.n8nBin)) throw new Error(`n8n CLI missing at ${installed.n8nBin}`);
 	fs.writeFileSync(

@@ -57,8 +57,8 @@ export interface StartN8nOptions {
 	 * 'link' (default): copy package.json + dist into
 	 * <userFolder>/.n8n/nodes/node_modules/n8n-nodes-messagemedia (dist is copied, not symlinked, so
 	 * that `require('n8n-workflow')` resolves to n8n's own copy and not the repo's).
-	 * 'pack': `npm pack` the package and `npm install` the tarball in <userFolder>/.n8n/nodes, as
-	 * n8n's community-node installer does.
+	 * 'pack': `npm pack` the package and install the tarball in <userFolder>/.n8n/nodes exactly as
+	 * n8n's community-package installer does (unpack, strip peer/dev deps, npm install).
 	 * 'none': load nothing (the folder is left as it is, e.g. on a reused userFolder).
 	 */
 	install?: 'link' | 'pack' | 'none';
@@ -465,7 +465,7 @@ async function stagePackage(
 		// n8n creates this file itself when it installs a community package.
 		fs.writeFileSync(
 			path.join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true }, null, 2),
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
 		);
 	}
 	if (mode === 'link') {
@@ -491,22 +491,38 @@ async function stagePackage(
 			{ cwd: packDir, env, maxBuffer: 64 * 1024 * 1024 },
 		);
 		const tarball = path.join(packDir, JSON.parse(stdout)[0].filename as string);
-		// As n8n's CommunityPackagesService does: a plain npm install in ~/.n8n/nodes, no scripts,
-		// no peer dependencies (n8n-workflow is n8n's own).
+		// Mirrors n8n 2.41.1's CommunityPackagesService.downloadPackage: unpack the tarball into
+		// nodes/node_modules/<name>, drop dev/peer/optional dependencies from its package.json,
+		// `npm install` its own dependencies there (none, for a verified package), then record it
+		// in nodes/package.json. n8n-workflow is not installed: n8n puts its own on NODE_PATH.
+		fs.mkdirSync(target, { recursive: true });
+		await execFileAsync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+		const installedJson = path.join(target, 'package.json');
+		const {
+			devDependencies: _dev,
+			peerDependencies: _peer,
+			optionalDependencies: _optional,
+			...manifest
+		} = JSON.parse(fs.readFileSync(installedJson, 'utf8'));
+		fs.writeFileSync(installedJson, JSON.stringify(manifest, null, 2));
 		await execFileAsync(
 			'npm',
 			[
 				'install',
-				tarball,
-				'--ignore-scripts',
-				'--legacy-peer-deps',
-				'--no-audit',
-				'--no-fund',
-				'--no-package-lock',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
 				'--loglevel=error',
 			],
-			{ cwd: nodesDir, env, maxBuffer: 64 * 1024 * 1024 },
+			{ cwd: target, env, maxBuffer: 64 * 1024 * 1024 },
 		);
+		const nodesJson = path.join(nodesDir, 'package.json');
+		const nodesManifest = JSON.parse(fs.readFileSync(nodesJson, 'utf8'));
+		nodesManifest.dependencies = { ...nodesManifest.dependencies, [name]: manifest.version };
+		fs.writeFileSync(nodesJson, JSON.stringify(nodesManifest, null, 2));
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
