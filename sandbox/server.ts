@@ -984,14 +984,10 @@ export class Sandbox {
 
 	private injectReply(c: Ctx): Result {
 		const b = isPlainObject(c.body) ? c.body : {};
-		const account = c.account;
 		if (typeof b.content !== 'string' || b.content.length === 0) return bad('content is required');
-		let original: StoredMessage | undefined;
-		if (b.message_id !== undefined) {
-			original = account.messages.get(String(b.message_id));
-			if (!original)
-				return { status: 404, body: { message: `Unknown message_id in account ${account.id}` } };
-		}
+		const found = this.findOriginal(c, b);
+		if ('status' in found) return found;
+		const { account, original } = found;
 		const m = original?.data;
 		const source = (b.source_number as string) ?? m?.destination_number;
 		if (typeof source !== 'string') return bad('source_number is required without message_id');
@@ -1054,13 +1050,9 @@ export class Sandbox {
 
 	private injectOptOut(c: Ctx): Result {
 		const b = isPlainObject(c.body) ? c.body : {};
-		const account = c.account;
-		let original: StoredMessage | undefined;
-		if (b.message_id !== undefined) {
-			original = account.messages.get(String(b.message_id));
-			if (!original)
-				return { status: 404, body: { message: `Unknown message_id in account ${account.id}` } };
-		}
+		const found = this.findOriginal(c, b);
+		if ('status' in found) return found;
+		const { account, original } = found;
 		const m = original?.data;
 		const source = (b.source_number as string) ?? m?.destination_number;
 		if (typeof source !== 'string' || !E164.test('+' + stripPlus(source))) {
@@ -1113,6 +1105,27 @@ export class Sandbox {
 				account_id: account.id,
 			},
 		};
+	}
+
+	/**
+	 * Finds the message a reply/opt-out answers. Without an explicit `account`, a message of any
+	 * account is found, so demos work whichever sub-account the credential uses.
+	 */
+	private findOriginal(
+		c: Ctx,
+		b: Json,
+	): Result | { account: AccountState; original: StoredMessage | undefined } {
+		if (b.message_id === undefined) return { account: c.account, original: undefined };
+		const id = String(b.message_id);
+		const hit = c.account.messages.get(id);
+		if (hit) return { account: c.account, original: hit };
+		if (b.account === undefined) {
+			for (const a of this.store.accounts.values()) {
+				const m = a.messages.get(id);
+				if (m) return { account: a, original: m };
+			}
+		}
+		return { status: 404, body: { message: `Unknown message_id ${id}` } };
 	}
 
 	private copies(v: unknown): number | undefined {

@@ -327,5 +327,27 @@ describe('sandbox webhooks', () => {
 			return h.length > 0 && h;
 		});
 		expect(hits.map((h) => JSON.parse(h.body).r)).toEqual([r.json.reply_id]);
+
+		// A reply to a sub-account's message finds its account even without `account`.
+		const sent = await call(
+			sb.url,
+			'POST',
+			'/v1/messages',
+			{ messages: [{ content: 'hi', destination_number: '+61491570156' }] },
+			{ Authorization: BASIC, Account: 'Sub1' },
+		);
+		const r2 = await call(sb.url, 'POST', '/_sandbox/replies', {
+			message_id: sent.json.messages[0].message_id,
+			content: 'c',
+		});
+		expect(r2.status).toBe(201);
+		const hits2 = await rx.waitFor(2, (x) => x.url === '/sub');
+		expect(JSON.parse(hits2[1].body).r).toBe(r2.json.reply_id);
+		const wrong = await call(sb.url, 'POST', '/_sandbox/replies', {
+			account: 'Other',
+			message_id: sent.json.messages[0].message_id,
+			content: 'd',
+		});
+		expect(wrong.status).toBe(404);
 	});
 });
