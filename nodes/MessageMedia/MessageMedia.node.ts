@@ -17,7 +17,8 @@ export class MessageMedia implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send SMS, MMS and voice messages and manage replies with MessageMedia (Sinch Engage)',
+		description:
+			'Send SMS, MMS and voice messages and manage replies with MessageMedia (Sinch Engage)',
 		defaults: { name: 'MessageMedia' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -154,7 +154,10 @@ export async function executeActionNode(
 	const node = buildNode('n8n-nodes-messagemedia.messageMedia', options);
 	const workflow = buildWorkflow(node, options.staticData);
 	const inputItems: INodeExecutionData[] = (items as Array<IDataObject | INodeExecutionData>).map(
-		(item) => ('json' in item && typeof item.json === 'object' ? (item as INodeExecutionData) : { json: item as IDataObject }),
+		(item) =>
+			'json' in item && typeof item.json === 'object'
+				? (item as INodeExecutionData)
+				: { json: item as IDataObject },
 	);
 	const runExecutionData: IRunExecutionData = createRunExecutionData({});
 	const executeData: IExecuteData = { node, data: { main: [inputItems] }, source: null };
@@ -188,7 +191,12 @@ function webhookData(node: INode, workflow: Workflow, url: string): IWebhookData
 		httpMethod: 'POST',
 		node: node.name,
 		path,
-		webhookDescription: { name: 'default', httpMethod: 'POST', path: 'webhook', responseMode: 'onReceived' },
+		webhookDescription: {
+			name: 'default',
+			httpMethod: 'POST',
+			path: 'webhook',
+			responseMode: 'onReceived',
+		},
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: {} as IWorkflowExecuteAdditionalData,
 		webhookId: node.webhookId,
@@ -332,5 +340,12 @@ export function webhookContext(options: HookRunOptions & { request: FakeRequestI
 		[],
 		null,
 	);
-	return { context, res, req, workflow, node, staticData: () => workflow.getStaticData('node', node) };
+	return {
+		context,
+		res,
+		req,
+		workflow,
+		node,
+		staticData: () => workflow.getStaticData('node', node),
+	};
 }

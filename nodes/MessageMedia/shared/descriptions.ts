@@ -24,7 +24,11 @@ export function messageFields(show: Show): INodeProperties[] {
 			options: [
 				{ name: 'SMS', value: 'SMS' },
 				{ name: 'MMS', value: 'MMS', description: 'A picture message with media URLs' },
-				{ name: 'Text to Speech', value: 'TTS', description: 'A voice call that reads the message aloud' },
+				{
+					name: 'Text to Speech',
+					value: 'TTS',
+					description: 'A voice call that reads the message aloud',
+				},
 			],
 			default: 'SMS',
 			displayOptions: { show },
@@ -198,7 +202,7 @@ export function intentKeywordFields(show?: Show): INodeProperties {
 		placeholder: 'Change Keywords',
 		default: {},
 		description:
-			'Comma-separated words that set a reply\'s intent. Matching ignores case and surrounding spaces and punctuation.',
+			"Comma-separated words that set a reply's intent. Matching ignores case and surrounding spaces and punctuation.",
 		...(show ? { displayOptions: { show } } : {}),
 		options: [
 			{

@@ -30,7 +30,13 @@ export const FIELD_LABELS: Record<string, string> = {
 	metadata: 'Metadata',
 };
 
-function invalid(node: INode, itemIndex: number, field: string, problem: string, description?: string) {
+function invalid(
+	node: INode,
+	itemIndex: number,
+	field: string,
+	problem: string,
+	description?: string,
+) {
 	return new NodeOperationError(node, `Item ${itemIndex}: "${field}" ${problem}`, {
 		itemIndex,
 		description,
@@ -73,7 +79,11 @@ function futureDate(
 }
 
 /** Reads metadata from the key/value collection and validates MessageMedia's limits. */
-export function readMetadata(node: INode, itemIndex: number, raw: unknown): IDataObject | undefined {
+export function readMetadata(
+	node: INode,
+	itemIndex: number,
+	raw: unknown,
+): IDataObject | undefined {
 	const entries = ((raw as IDataObject | undefined)?.entries as IDataObject[] | undefined) ?? [];
 	if (entries.length === 0) return undefined;
 	const metadata: IDataObject = {};
@@ -82,15 +92,30 @@ export function readMetadata(node: INode, itemIndex: number, raw: unknown): IDat
 		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
 		if (!key) throw invalid(node, itemIndex, 'Metadata', 'has an entry with an empty key');
 		if (key.length > METADATA_LIMITS.keyLength) {
-			throw invalid(node, itemIndex, 'Metadata', `key "${key.slice(0, 20)}…" is longer than ${METADATA_LIMITS.keyLength} characters`);
+			throw invalid(
+				node,
+				itemIndex,
+				'Metadata',
+				`key "${key.slice(0, 20)}…" is longer than ${METADATA_LIMITS.keyLength} characters`,
+			);
 		}
 		if (value.length > METADATA_LIMITS.valueLength) {
-			throw invalid(node, itemIndex, 'Metadata', `value of "${key}" is longer than ${METADATA_LIMITS.valueLength} characters`);
+			throw invalid(
+				node,
+				itemIndex,
+				'Metadata',
+				`value of "${key}" is longer than ${METADATA_LIMITS.valueLength} characters`,
+			);
 		}
 		metadata[key] = value;
 	}
 	if (Object.keys(metadata).length > METADATA_LIMITS.keys) {
-		throw invalid(node, itemIndex, 'Metadata', `has ${Object.keys(metadata).length} keys; MessageMedia allows at most ${METADATA_LIMITS.keys}`);
+		throw invalid(
+			node,
+			itemIndex,
+			'Metadata',
+			`has ${Object.keys(metadata).length} keys; MessageMedia allows at most ${METADATA_LIMITS.keys}`,
+		);
 	}
 	return metadata;
 }
@@ -112,7 +137,12 @@ export function buildMessage(
 	const length = [...content].length;
 	if (length === 0) throw invalid(node, itemIndex, 'Message', 'is empty');
 	if (length > MAX_CONTENT) {
-		throw invalid(node, itemIndex, 'Message', `has ${length} characters; MessageMedia allows at most ${MAX_CONTENT}`);
+		throw invalid(
+			node,
+			itemIndex,
+			'Message',
+			`has ${length} characters; MessageMedia allows at most ${MAX_CONTENT}`,
+		);
 	}
 
 	const message: OutboundMessage = {
@@ -157,7 +187,8 @@ export function buildMessage(
 	if (options.deliveryReport) message.delivery_report = true;
 	if (options.callbackUrl) {
 		const url = String(options.callbackUrl).trim();
-		if (!isHttpUrl(url)) throw invalid(node, itemIndex, 'Callback URL', `is not a valid http(s) URL: "${url}"`);
+		if (!isHttpUrl(url))
+			throw invalid(node, itemIndex, 'Callback URL', `is not a valid http(s) URL: "${url}"`);
 		message.callback_url = url;
 	}
 	const scheduled = futureDate(node, itemIndex, 'Scheduled', options.scheduled, now);

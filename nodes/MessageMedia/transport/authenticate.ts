@@ -39,7 +39,9 @@ export function signRequest(
 	if (credentials.authType === 'hmac') {
 		const full = /^https?:\/\//i.test(options.url)
 			? new URL(options.url)
-			: new URL(`${(options.baseURL ?? '').replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}`);
+			: new URL(
+					`${(options.baseURL ?? '').replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}`,
+				);
 		Object.assign(
 			headers,
 			buildHmacHeaders({

@@ -117,7 +117,8 @@ export function networkErrorCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		if (typeof current.code === 'string' && NETWORK_CODES.includes(current.code)) return current.code;
+		if (typeof current.code === 'string' && NETWORK_CODES.includes(current.code))
+			return current.code;
 		if (typeof current.message === 'string') {
 			const found = NETWORK_CODES.find((code) => (current!.message as string).includes(code));
 			if (found) return found;

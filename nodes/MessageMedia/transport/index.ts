@@ -13,10 +13,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { apiError, networkErrorCode } from './errors';
 
 export type MessageMediaContext =
-	| IExecuteFunctions
-	| IHookFunctions
-	| IWebhookFunctions
-	| ILoadOptionsFunctions;
+	IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
 
 /**
  * How a request may be retried.
@@ -90,7 +87,17 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 function backoffDelay(attempt: number): number {
 	const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
 	// Full jitter keeps many executions that hit a 429 together from retrying in lockstep.
-	return Math.min(policy.maxDelayMs, Math.round(exponential / 2 + (Math.random() * exponential) / 2));
+	return Math.min(
+		policy.maxDelayMs,
+		Math.round(exponential / 2 + (Math.random() * exponential) / 2),
+	);
+}
+
+function describeNetworkCode(code: string | undefined): string {
+	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') {
+		return `No answer arrived within ${policy.timeoutMs / 1000} s (${code}).`;
+	}
+	return `The connection broke (${code ?? 'network error'}).`;
 }
 
 function buildPath(path: string, query?: ApiRequest['query']): string {
@@ -145,11 +152,10 @@ export async function messageMediaRequest(
 		try {
 			// Every context type carries the same helper; narrowing one avoids a union of overloads.
 			const ctx = this as IExecuteFunctions;
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				'messageMediaApi',
-				{ ...options, headers: { ...options.headers } },
-			)) as IN8nHttpFullResponse;
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'messageMediaApi', {
+				...options,
+				headers: { ...options.headers },
+			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = networkErrorCode(error);
 			const retryable =
@@ -161,12 +167,18 @@ export async function messageMediaRequest(
 				continue;
 			}
 			if (retry === 'send' && code !== 'ECONNREFUSED') {
-				throw new OutcomeUnknownError(this.getNode(), error as never, {
-					message: `The outcome is unknown: the connection to MessageMedia failed (${code ?? 'network error'}) after the request was sent`,
-					description:
-						'The messages may or may not have been accepted. Check message status before resending, so that no customer gets the same text twice.',
-					itemIndex: request.itemIndex,
-				});
+				// A plain object, because NodeApiError hands back an existing NodeApiError unchanged.
+				throw new OutcomeUnknownError(
+					this.getNode(),
+					{ cause: code ?? 'network error' },
+					{
+						// The code stays out of the message: n8n would replace a message naming it.
+						message:
+							'The outcome is unknown: the connection to MessageMedia failed after the request was sent',
+						description: `${describeNetworkCode(code)} The messages may or may not have been accepted. Check message status before resending, so that no customer gets the same text twice.`,
+						itemIndex: request.itemIndex,
+					},
+				);
 			}
 			if (error instanceof NodeApiError) throw error;
 			throw new NodeApiError(this.getNode(), error as never, { itemIndex: request.itemIndex });
@@ -191,21 +203,24 @@ export async function messageMediaRequest(
 			}
 		}
 
-		const error = apiError(this.getNode(), statusCode, body, {
+		if (retry === 'send' && statusCode >= 500) {
+			const unknown = new OutcomeUnknownError(
+				this.getNode(),
+				{ body: JSON.stringify(body) },
+				{
+					message: `The outcome is unknown: MessageMedia answered HTTP ${statusCode}`,
+					description:
+						'A server error after a send does not say whether the messages were accepted. Check message status before resending, so that no customer gets the same text twice.',
+					itemIndex: request.itemIndex,
+				},
+			);
+			unknown.httpCode = String(statusCode);
+			throw unknown;
+		}
+		throw apiError(this.getNode(), statusCode, body, {
 			subject: request.subject,
 			itemIndex: request.itemIndex,
 		});
-		if (retry === 'send' && statusCode >= 500) {
-			const unknown = new OutcomeUnknownError(this.getNode(), error as never, {
-				message: `The outcome is unknown: MessageMedia answered HTTP ${statusCode}`,
-				description:
-					'A server error after a send does not say whether the messages were accepted. Check message status before resending, so that no customer gets the same text twice.',
-				httpCode: String(statusCode),
-				itemIndex: request.itemIndex,
-			});
-			throw unknown;
-		}
-		throw error;
 	}
 }
 

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
@@ -7,7 +12,9 @@ import { messageIdField, simplifyMessage } from './common';
 
 const showOnlyForMessageGet = { resource: ['message'], operation: ['get'] };
 
-const description: INodeProperties[] = [messageIdField(showOnlyForMessageGet, 'The ID of the message to look up')];
+const description: INodeProperties[] = [
+	messageIdField(showOnlyForMessageGet, 'The ID of the message to look up'),
+];
 
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await forEachItem.call(this, items, async (i) => {
