@@ -274,6 +274,11 @@ describe('checkExists', () => {
 		expect(staticData().webhookId).toBeUndefined();
 	});
 
+	it('does not adopt a webhook whose secret header was not written by this node', async () => {
+		list(remote({ headers: { [SECRET_HEADER]: 'hunter2' } }));
+		await expect(methods.checkExists.call(hook().context)).resolves.toBe(false);
+	});
+
 	it('does not adopt our webhook when its events differ', async () => {
 		list(remote({ events: ['RECEIVED_SMS'] }));
 		await expect(methods.checkExists.call(hook().context)).resolves.toBe(false);
