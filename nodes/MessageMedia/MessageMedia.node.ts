@@ -4,7 +4,7 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { searchSenderAddresses } from './methods/listSearch';
 import { resources } from './resources';
@@ -21,8 +21,8 @@ export class MessageMedia implements INodeType {
 			'Send SMS, MMS and voice messages and manage replies with MessageMedia (Sinch Engage)',
 		defaults: { name: 'MessageMedia' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: ['main'],
+		outputs: ['main'],
 		credentials: [{ name: 'messageMediaApi', required: true }],
 		properties: [
 			{
