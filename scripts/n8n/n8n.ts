@@ -104,6 +104,8 @@ export interface N8nInstance {
 	stop(): Promise<void>;
 	/** SIGKILL, waits for exit. */
 	kill9(): Promise<void>;
+	/** stop(), then delete the user folder if startN8n created it (kept if N8N_KEEP_USER_FOLDER=1). */
+	destroy(): Promise<void>;
 	/** Same user folder, same port; waits until ready again and logs in again. */
 	restart(opts?: { hard?: boolean }): Promise<void>;
 }
@@ -586,6 +588,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
 		WEBHOOK_URL: webhookUrl,
+		N8N_WEBHOOK_URL: webhookUrl, // 2.41 deprecates WEBHOOK_URL in favour of this one
+		// 2.41 ignores N8N_RUNNERS_ENABLED=false and always starts a JS task runner whose broker
+		// listens on a fixed 5679: give each instance its own port so that several can run at once.
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_RUNNERS_ENABLED: 'false',
@@ -779,6 +785,12 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		logTail: (lines = 50) => tail.slice(-lines).join('\n'),
 		stop: () => signal('SIGTERM', 60_000),
 		kill9: () => signal('SIGKILL', 0),
+		async destroy() {
+			await signal('SIGTERM', 60_000);
+			if (ownFolder && !process.env.N8N_KEEP_USER_FOLDER) {
+				fs.rmSync(userFolder, { recursive: true, force: true });
+			}
+		},
 		async restart(opts = {}) {
 			await (opts.hard ? signal('SIGKILL', 0) : signal('SIGTERM', 60_000));
 			await waitPortFree(port);

@@ -30,7 +30,7 @@ describe('real n8n runtime', () => {
 
 	afterAll(async () => {
 		for (const fn of cleanup.reverse()) await fn().catch(() => {});
-		await n8n?.stop();
+		await n8n?.destroy();
 	});
 
 	it('installs the packed package into <userFolder>/.n8n/nodes', () => {
