@@ -566,6 +566,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const progress = options.onProgress ?? (() => {});
 	const runtime = await ensureRuntime();
 	const port = options.port ?? (await freePort());
+	const ownFolder = !options.userFolder;
 	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-mm-user-'));
 	fs.mkdirSync(userFolder, { recursive: true });
 	const baseUrl = `http://127.0.0.1:${port}`;
