@@ -84,7 +84,7 @@ async function main() {
 		if (stopping) return;
 		stopping = true;
 		say('stopping n8n and the sandbox…');
-		await n8n?.stop().catch(() => {});
+		await n8n?.destroy().catch(() => {});
 		await sandbox.close().catch(() => {});
 		process.exit(code);
 	};
