@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { intentKeywordFields } from './shared/descriptions';
-import { MESSAGE_EVENTS } from './shared/events';
+import { ALL_EVENTS, MESSAGE_EVENTS } from './shared/events';
 import { checkExists, create, remove } from './trigger/lifecycle';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './trigger/template';
 import { handleWebhook } from './trigger/webhook';
@@ -40,7 +40,7 @@ export class MessageMediaTrigger implements INodeType {
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
-				options: MESSAGE_EVENTS,
+				options: [{ name: 'All Events', value: ALL_EVENTS }, ...MESSAGE_EVENTS],
 				required: true,
 				default: ['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'],
 				description: 'The events that start the workflow',

@@ -200,6 +200,7 @@ function webhookData(node: INode, workflow: Workflow, url: string): IWebhookData
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: {} as IWorkflowExecuteAdditionalData,
 		webhookId: node.webhookId,
+		isTest: new URL(url).pathname.startsWith('/webhook-test/'),
 	} as IWebhookData;
 }
 

@@ -17,10 +17,6 @@ const params = (options: Record<string, unknown> = {}) => ({ events: EVENTS, opt
 
 function hook(options: Partial<HookRunOptions> = {}) {
 	const built = hookContext({ parameters: params(), ...options });
-	if (options.webhookUrl?.includes('/webhook-test/')) {
-		// n8n marks a test registration with webhookData.isTest; the helper does not set it.
-		(built.context as unknown as { webhookData: { isTest: boolean } }).webhookData.isTest = true;
-	}
 	return built;
 }
 
@@ -95,6 +91,29 @@ describe('create', () => {
 			webhookEvents: SORTED,
 			webhookSecret: secret,
 		});
+	});
+
+	it('subscribes to every documented event when All Events is picked', async () => {
+		let events: unknown;
+		nock(BASE_URL)
+			.post('/v1/webhooks/messages', (body) => {
+				events = body.events;
+				return true;
+			})
+			.reply(201, (_uri, body) => ({ ...(body as object), id: 'wh-all' }));
+		const { context } = hook({ parameters: { events: ['*'], options: {} } });
+		await methods.create.call(context);
+		expect(events).toEqual([
+			'DELIVERED_DR',
+			'ENROUTE_DR',
+			'EXPIRED_DR',
+			'FAILED_DR',
+			'OPT_OUT_SMS',
+			'RECEIVED_MMS',
+			'RECEIVED_SMS',
+			'REJECTED_DR',
+			'SUBMITTED_DR',
+		]);
 	});
 
 	it('generates a different secret on every registration', async () => {

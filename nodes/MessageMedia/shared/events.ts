@@ -35,3 +35,14 @@ export const DELIVERY_REPORT_EVENTS: MessageEvent[] = [
 	'REJECTED_DR',
 	'FAILED_DR',
 ];
+
+/** The option that subscribes to every event, including any MessageMedia adds later to this list. */
+export const ALL_EVENTS = '*';
+
+/** Expands a selection that may contain `*` into the event names it stands for. */
+export function expandEvents(selected: string[]): MessageEvent[] {
+	if (selected.includes(ALL_EVENTS)) return MESSAGE_EVENTS.map((event) => event.value);
+	return selected.filter((event): event is MessageEvent =>
+		MESSAGE_EVENTS.some((known) => known.value === event),
+	);
+}

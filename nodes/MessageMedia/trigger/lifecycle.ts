@@ -7,6 +7,7 @@ import {
 	messageMediaRequest,
 	pageNumberPaging,
 } from '../transport';
+import { expandEvents } from '../shared/events';
 import { isCloudBaseUrl, resolveBaseUrl } from '../transport/baseUrl';
 import {
 	DEFAULT_RETRIES,
@@ -64,7 +65,7 @@ export function desiredWebhook(this: IHookFunctions): DesiredWebhook {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	return {
 		url: this.getNodeWebhookUrl('default') as string,
-		events: sortedEvents(this.getNodeParameter('events', []) as string[]),
+		events: sortedEvents(expandEvents(this.getNodeParameter('events', []) as string[])),
 		retries: Number(options.retries ?? DEFAULT_RETRIES),
 		retryDelay: Number(options.retryDelay ?? DEFAULT_RETRY_DELAY_SECONDS),
 	};

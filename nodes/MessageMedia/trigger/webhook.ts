@@ -6,6 +6,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { expandEvents } from '../shared/events';
 import { parseIntentKeywords } from '../shared/intent';
 import { toE164 } from '../shared/phone';
 import { dedupStoreFor } from './dedup';
@@ -84,7 +85,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const { event, attachments } = normalised;
 
 	// Events the node no longer asks for (the selection changed since registration) are dropped.
-	const events = this.getNodeParameter('events', []) as string[];
+	const events: string[] = expandEvents(this.getNodeParameter('events', []) as string[]);
 	if (!events.includes(event.eventName)) return {};
 	const numbers = numberList(options.onlyFromNumbers);
 	if (numbers.length > 0 && !numbers.includes(toE164(event.phoneNumber) ?? event.phoneNumber)) {
