@@ -3,11 +3,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { searchSenderAddresses } from './methods/listSearch';
 import { resources } from './resources';
+import { sendAndWaitWebhook } from './resources/message/sendAndWait';
 
 export class MessageMedia implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,6 +27,20 @@ export class MessageMedia implements INodeType {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: 'messageMediaApi', required: true }],
+		// Send and Wait for Reply: MessageMedia posts delivery reports and the reply for the message
+		// to this execution's resume URL, which n8n routes here while the execution waits.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: '={{ $nodeId }}',
+				restartWebhook: true,
+				isFullPath: true,
+			},
+		],
+		waitingNodeTooltip: 'Waiting for the customer to reply by SMS',
 		properties: [
 			{
 				displayName: 'Resource',
@@ -40,6 +57,10 @@ export class MessageMedia implements INodeType {
 	methods = {
 		listSearch: { searchSenderAddresses },
 	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;

@@ -290,9 +290,16 @@ export function fakeResponse(): FakeResponse {
  * Builds a WebhookContext around a fake express request carrying the raw body exactly as n8n's
  * body parser leaves it (`rawBody` Buffer plus the parsed `body`).
  */
-export function webhookContext(options: HookRunOptions & { request: FakeRequestInit }) {
+export function webhookContext(
+	options: HookRunOptions & { request: FakeRequestInit; node?: 'trigger' | 'action' },
+) {
 	const url = options.webhookUrl ?? DEFAULT_WEBHOOK_URL;
-	const node = buildNode('n8n-nodes-messagemedia.messageMediaTrigger', options);
+	const node = buildNode(
+		options.node === 'action'
+			? 'n8n-nodes-messagemedia.messageMedia'
+			: 'n8n-nodes-messagemedia.messageMediaTrigger',
+		options,
+	);
 	const workflow = buildWorkflow(node, options.staticData);
 	const raw = Buffer.isBuffer(options.request.body)
 		? options.request.body

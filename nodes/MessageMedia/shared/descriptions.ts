@@ -1,9 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+export type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
-/** The message fields shared by Send and Send and Wait for Reply, shown for `show`. */
-export function messageFields(show: Show): INodeProperties[] {
+// Send and Wait owns the callback URL and delivery reports, so those options are not offered there.
+const WAIT_MANAGED_OPTIONS = ['callbackUrl', 'deliveryReport'];
+
+/**
+ * The message fields shared by Send and Send and Wait for Reply, shown for `show`. With
+ * `forWait`, the options the wait sets itself are left out.
+ */
+export function messageFields(show: Show, { forWait = false } = {}): INodeProperties[] {
 	const withFormat = (formats: string[]): Show => ({ ...show, format: formats });
 	return [
 		{
@@ -91,81 +97,83 @@ export function messageFields(show: Show): INodeProperties[] {
 			placeholder: 'Add Option',
 			default: {},
 			displayOptions: { show },
-			options: [
-				{
-					displayName: 'Callback URL',
-					name: 'callbackUrl',
-					type: 'string',
-					default: '',
-					description:
-						'MessageMedia posts delivery reports and replies for this message to this URL',
-				},
-				{
-					displayName: 'Default Country Code',
-					name: 'defaultCountryCode',
-					type: 'string',
-					default: '',
-					placeholder: '61',
-					description:
-						'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
-				},
-				{
-					displayName: 'Delivery Report',
-					name: 'deliveryReport',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether to request delivery reports for status changes (may be charged by MessageMedia)',
-				},
-				{
-					displayName: 'Expiry',
-					name: 'expiry',
-					type: 'dateTime',
-					default: '',
-					description: 'Latest time to deliver the message; it is discarded after that',
-				},
-				{
-					displayName: 'Metadata',
-					name: 'metadata',
-					type: 'fixedCollection',
-					placeholder: 'Add Metadata',
-					default: {},
-					typeOptions: { multipleValues: true },
-					description:
-						'Up to 10 key/value pairs echoed back in replies and delivery reports, e.g. an appointment ID',
-					options: [
-						{
-							displayName: 'Entry',
-							name: 'entries',
-							values: [
-								{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-								{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-							],
-						},
-					],
-				},
-				{
-					displayName: 'Scheduled',
-					name: 'scheduled',
-					type: 'dateTime',
-					default: '',
-					description: 'Send at this future time instead of now',
-				},
-				{
-					displayName: 'Sender Type',
-					name: 'sourceNumberType',
-					type: 'options',
-					options: [
-						{ name: 'Alphanumeric', value: 'ALPHANUMERIC' },
-						{ name: 'Automatic', value: '' },
-						{ name: 'International', value: 'INTERNATIONAL' },
-						{ name: 'Short Code', value: 'SHORTCODE' },
-					],
-					default: '',
-					description:
-						'How MessageMedia should treat From. Automatic lets MessageMedia infer it, which can be wrong for short codes.',
-				},
-			],
+			options: (
+				[
+					{
+						displayName: 'Callback URL',
+						name: 'callbackUrl',
+						type: 'string',
+						default: '',
+						description:
+							'MessageMedia posts delivery reports and replies for this message to this URL',
+					},
+					{
+						displayName: 'Default Country Code',
+						name: 'defaultCountryCode',
+						type: 'string',
+						default: '',
+						placeholder: '61',
+						description:
+							'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
+					},
+					{
+						displayName: 'Delivery Report',
+						name: 'deliveryReport',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to request delivery reports for status changes (may be charged by MessageMedia)',
+					},
+					{
+						displayName: 'Expiry',
+						name: 'expiry',
+						type: 'dateTime',
+						default: '',
+						description: 'Latest time to deliver the message; it is discarded after that',
+					},
+					{
+						displayName: 'Metadata',
+						name: 'metadata',
+						type: 'fixedCollection',
+						placeholder: 'Add Metadata',
+						default: {},
+						typeOptions: { multipleValues: true },
+						description:
+							'Up to 10 key/value pairs echoed back in replies and delivery reports, e.g. an appointment ID',
+						options: [
+							{
+								displayName: 'Entry',
+								name: 'entries',
+								values: [
+									{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+									{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Scheduled',
+						name: 'scheduled',
+						type: 'dateTime',
+						default: '',
+						description: 'Send at this future time instead of now',
+					},
+					{
+						displayName: 'Sender Type',
+						name: 'sourceNumberType',
+						type: 'options',
+						options: [
+							{ name: 'Alphanumeric', value: 'ALPHANUMERIC' },
+							{ name: 'Automatic', value: '' },
+							{ name: 'International', value: 'INTERNATIONAL' },
+							{ name: 'Short Code', value: 'SHORTCODE' },
+						],
+						default: '',
+						description:
+							'How MessageMedia should treat From. Automatic lets MessageMedia infer it, which can be wrong for short codes.',
+					},
+				] as INodeProperties[]
+			).filter((option) => !forWait || !WAIT_MANAGED_OPTIONS.includes(option.name)),
 		},
 	];
 }

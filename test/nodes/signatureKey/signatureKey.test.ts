@@ -1,4 +1,5 @@
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'crypto';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import nock from 'nock';
 
 import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
@@ -22,7 +23,10 @@ const simplified = (id: string, enabled = false) => ({
 	enabled,
 });
 
-const run = (parameters: Record<string, unknown>, credentials = SUB) =>
+const run = (
+	parameters: Record<string, unknown>,
+	credentials: ICredentialDataDecryptedObject = SUB,
+) =>
 	executeActionNode({ parameters: { resource: 'signatureKey', ...parameters }, credentials }, [{}]);
 
 beforeAll(() => {

@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
 import { cancel } from './cancel';
 import { get } from './get';
 import { send } from './send';
+import { sendAndWait } from './sendAndWait';
 
-export const messageOperations = { send, get, cancel };
+export const messageOperations = { send, [SEND_AND_WAIT_OPERATION]: sendAndWait, get, cancel };
 
 const showOnlyForMessages = { resource: ['message'] };
 
@@ -34,10 +36,18 @@ export const messageDescription: INodeProperties[] = [
 				action: 'Send a message',
 				description: 'Send SMS, MMS or text to speech, batched up to 100 per request',
 			},
+			{
+				name: 'Send and Wait for Reply',
+				value: SEND_AND_WAIT_OPERATION,
+				action: 'Send a message and wait for the reply',
+				description:
+					'Send one message, pause the workflow until the customer replies, the message fails or a time limit passes',
+			},
 		],
 		default: 'send',
 	},
 	...send.description,
+	...sendAndWait.description,
 	...get.description,
 	...cancel.description,
 ];

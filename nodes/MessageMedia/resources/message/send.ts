@@ -20,7 +20,7 @@ interface Pending {
 }
 
 /** Per-item problems named by a 400's details, e.g. `/messages/3/destination_number: ...`. */
-function detailsByPosition(details: string[] | undefined): Map<number, string[]> {
+export function detailsByPosition(details: string[] | undefined): Map<number, string[]> {
 	const byPosition = new Map<number, string[]>();
 	for (const detail of details ?? []) {
 		const match = /^\/?messages\/(\d+)(?:\/([^:\s]+))?\s*:?\s*(.*)$/.exec(detail.trim());
