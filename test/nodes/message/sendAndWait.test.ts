@@ -67,6 +67,7 @@ describe('Send and Wait for Reply: sending', () => {
 		const timeoutItem = {
 			json: {
 				outcome: 'timeout',
+				decision: 'timeout',
 				messageId: 'm-1',
 				to: '+61491570156',
 				metadata: { appointmentId: 'APT-7' },
@@ -189,6 +190,7 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		const data = await result;
 		expect(data.workflowData![0][0].json).toMatchObject({
 			outcome: 'reply',
+			decision: 'confirm',
 			event: 'reply',
 			id: 'r-1',
 			messageId: 'm-1',
@@ -232,6 +234,7 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		const { result } = call(dr(status, code));
 		expect((await result).workflowData![0][0].json).toMatchObject({
 			outcome: 'undelivered',
+			decision: 'undelivered',
 			status,
 			statusCode: Number(code),
 			statusDescription: meaning,

@@ -32,7 +32,7 @@ export type WaitOutcome = 'reply' | 'undelivered' | 'timeout';
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Sends one message per execution and pauses the workflow until the customer replies, the message fails or the time limit passes. The output field <code>outcome</code> is <code>reply</code>, <code>undelivered</code> or <code>timeout</code>. For bulk campaigns, use Send with the MessageMedia Trigger instead.',
+			"Sends one message per execution and pauses the workflow until the customer replies, the message fails or the time limit passes. The output field <code>outcome</code> is <code>reply</code>, <code>undelivered</code> or <code>timeout</code>; <code>decision</code> is the reply's intent (<code>confirm</code>, <code>cancel</code>, <code>stop</code>, <code>other</code>) or the outcome, for one Switch node. For bulk campaigns, use Send with the MessageMedia Trigger instead.",
 		name: 'sendAndWaitNotice',
 		type: 'notice',
 		default: '',
@@ -189,6 +189,7 @@ async function run(
 	const timeoutItem: INodeExecutionData = {
 		json: {
 			outcome: 'timeout' as WaitOutcome,
+			decision: 'timeout',
 			messageId: accepted.message_id,
 			to: message.destination_number,
 			metadata: message.metadata ?? {},
@@ -254,7 +255,11 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		if (!resumed.claim(executionId, RESUME_WINDOW_MS)) {
 			return reply.call(this, 200, { status: 'already resumed' });
 		}
-		return { workflowData: [[{ json: { outcome, ...event }, pairedItem: { item: 0 } }]] };
+		// One field to branch on with a single Switch: the reply's intent, or the outcome.
+		const decision = outcome === 'reply' ? (event.intent ?? 'other') : outcome;
+		return {
+			workflowData: [[{ json: { outcome, decision, ...event }, pairedItem: { item: 0 } }]],
+		};
 	} catch (error) {
 		if (error instanceof SyntaxError || error instanceof PayloadError) {
 			return reply.call(this, 400, { error: `Not a MessageMedia callback: ${error.message}` });
