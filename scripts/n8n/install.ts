@@ -165,6 +165,8 @@ function run(
 			cwd: opts.cwd,
 			env: opts.env ?? process.env,
 			stdio: ['ignore', 'pipe', 'pipe'],
+			// Its own process group, so that an interrupt can stop npm and everything it spawned.
+			detached: true,
 		});
 		const prefix = (chunk: Buffer) =>
 			chunk
@@ -179,11 +181,32 @@ function run(
 			() => log(`${label}: still running… ${formatElapsed(Date.now() - started)}`),
 			HEARTBEAT_MS,
 		);
-		const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+		const killGroup = (signal: NodeJS.Signals) => {
+			try {
+				process.kill(-child.pid!, signal);
+			} catch {
+				// already gone
+			}
+		};
+		// npm can take minutes to honour SIGINT (measured: npm ci ran 5 more minutes), so an
+		// interrupt is a SIGTERM to the whole group, then SIGKILL 3 s later. The marker is not
+		// written, so the next run redoes the step.
+		let interrupted = false;
+		let killTimer: NodeJS.Timeout | undefined;
+		const forward = (signal: NodeJS.Signals) => () => {
+			// Ctrl-C reaches us twice (from the terminal and relayed by tsx): act once, stay alive.
+			if (interrupted) return;
+			interrupted = true;
+			log(`${label}: interrupted (${signal}); stopping npm`);
+			killGroup('SIGTERM');
+			killTimer = setTimeout(() => killGroup('SIGKILL'), 3000);
+		};
 		const onInt = forward('SIGINT');
 		const onTerm = forward('SIGTERM');
-		process.once('SIGINT', onInt);
-		process.once('SIGTERM', onTerm);
+		const onExit = () => killGroup('SIGKILL');
+		process.on('SIGINT', onInt);
+		process.on('SIGTERM', onTerm);
+		process.on('exit', onExit);
 		child.on('error', (error) => {
 			clearInterval(timer);
 			reject(error);
@@ -192,7 +215,11 @@ function run(
 			clearInterval(timer);
 			process.removeListener('SIGINT', onInt);
 			process.removeListener('SIGTERM', onTerm);
-			if (code === 0) {
+			process.removeListener('exit', onExit);
+			if (killTimer) clearTimeout(killTimer);
+			if (interrupted) {
+				reject(new Error(`${label} interrupted`));
+			} else if (code === 0) {
 				log(`${label}: done in ${formatElapsed(Date.now() - started)}`);
 				resolve();
 			} else {
