@@ -8,7 +8,7 @@ import type {
 import { chunk, forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport';
-import { countryCodeOption, NUMBERS_PER_REQUEST, numbersField, parseNumbers } from './common';
+import { countryCodeOption, NUMBERS_PER_REQUEST, numbersField, readNumbers } from './common';
 
 const showOnlyForOptOutCheck = { resource: ['optOut'], operation: ['check'] };
 
@@ -22,14 +22,7 @@ const description: INodeProperties[] = [
 
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await forEachItem.call(this, items, async (i) => {
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const numbers = parseNumbers(
-			this.getNode(),
-			this.getNodeParameter('numbers', i),
-			'Phone Numbers',
-			i,
-			options,
-		);
+		const numbers = readNumbers.call(this, i);
 		const results: IDataObject[] = [];
 		for (const batch of chunk(numbers, NUMBERS_PER_REQUEST)) {
 			const body = await messageMediaApiRequest.call(this, {

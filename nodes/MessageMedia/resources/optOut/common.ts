@@ -1,4 +1,4 @@
-import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INode, INodeProperties, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { requireE164 } from '../../shared/phone';
@@ -53,6 +53,18 @@ export function toApiNumber(
 	defaultCountryCode = '',
 ): string {
 	return requireE164(node, input, field, itemIndex, defaultCountryCode).slice(1);
+}
+
+/** Reads the Phone Numbers field of item `itemIndex` as normalised, de-duplicated numbers. */
+export function readNumbers(this: IExecuteFunctions, itemIndex: number): string[] {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return parseNumbers(
+		this.getNode(),
+		this.getNodeParameter('numbers', itemIndex),
+		'Phone Numbers',
+		itemIndex,
+		options,
+	);
 }
 
 /** Splits the field into numbers and normalises each, keeping the first occurrence of duplicates. */
