@@ -1,0 +1,297 @@
+/**
+ * Helpers for the Send and Wait for Reply end-to-end test (test/e2e/send-and-wait.e2e.test.ts):
+ * a private build of the package, small HTTP/sandbox clients, the booking workflow derived from
+ * examples/appointment-send-and-wait.json, n8n's resume-URL signing, and run-data accessors.
+ */
+import { createHash, createHmac } from 'crypto';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { promisify } from 'util';
+
+import type { N8nExecution, N8nWorkflow } from '../../../scripts/n8n/n8n';
+
+const execFileAsync = promisify(execFile);
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e-send-and-wait');
+export const EXAMPLE_FILE = path.join(REPO_ROOT, 'examples', 'appointment-send-and-wait.json');
+
+export const WAIT_NODE = 'Text and wait for the answer';
+export const SWITCH_NODE = 'Route the answer';
+export const WEBHOOK_NODE = 'New booking';
+/** The Switch's outputs, in order, and the No Op each one leads to (as in the example). */
+export const BRANCHES = [
+	{ key: 'confirm', node: 'Confirm booking' },
+	{ key: 'cancel', node: 'Cancel booking' },
+	{ key: 'stop', node: 'Opt the customer out' },
+	{ key: 'other', node: 'Ask a person to follow up' },
+	{ key: 'undelivered', node: 'Call instead (undelivered)' },
+	{ key: 'timeout', node: 'Escalate (no answer)' },
+] as const;
+export type BranchKey = (typeof BRANCHES)[number]['key'];
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------- artifacts
+
+export function saveArtifact(name: string, content: unknown): void {
+	try {
+		fs.mkdirSync(ARTIFACTS, { recursive: true });
+		fs.writeFileSync(
+			path.join(ARTIFACTS, name),
+			typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+		);
+	} catch {
+		// best effort
+	}
+}
+
+// ------------------------------------------------------------------------------ private build
+
+function listFiles(dir: string, out: string[] = []): string[] {
+	if (!fs.existsSync(dir)) return out;
+	for (const entry of fs
+		.readdirSync(dir, { withFileTypes: true })
+		.sort((a, b) => a.name.localeCompare(b.name))) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) listFiles(full, out);
+		else out.push(full);
+	}
+	return out;
+}
+
+/**
+ * Compiles the current nodes/ and credentials/ into test-artifacts/e2e-send-and-wait/package/<hash>
+ * (package.json, index.js, dist/ with icons): the repo's dist/ may be rebuilt by someone else while
+ * this suite stages it. Returns the package folder for startN8n({ packageDir }).
+ */
+export async function buildPackage(): Promise<string> {
+	const hash = createHash('sha256');
+	const sources = [
+		...listFiles(path.join(REPO_ROOT, 'nodes')),
+		...listFiles(path.join(REPO_ROOT, 'credentials')),
+		...['package.json', 'tsconfig.json', 'tsconfig.build.json', 'index.js'].map((f) =>
+			path.join(REPO_ROOT, f),
+		),
+	];
+	for (const file of sources) {
+		if (!fs.existsSync(file)) continue;
+		hash.update(path.relative(REPO_ROOT, file));
+		hash.update(fs.readFileSync(file));
+	}
+	const root = path.join(ARTIFACTS, 'package');
+	const final = path.join(root, hash.digest('hex').slice(0, 16));
+	if (fs.existsSync(path.join(final, 'dist', 'package.json'))) return final;
+	fs.mkdirSync(root, { recursive: true });
+	const tmp = fs.mkdtempSync(path.join(root, 'tmp-'));
+	try {
+		const dist = path.join(tmp, 'dist');
+		await execFileAsync(
+			process.execPath,
+			[
+				path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+				'-p',
+				'tsconfig.build.json',
+				'--outDir',
+				dist,
+				'--tsBuildInfoFile',
+				path.join(dist, '.tsbuildinfo'),
+			],
+			{ cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
+		);
+		for (const folder of ['nodes', 'credentials']) {
+			for (const file of listFiles(path.join(REPO_ROOT, folder))) {
+				if (!/\.(svg|png)$/.test(file)) continue;
+				const target = path.join(dist, path.relative(REPO_ROOT, file));
+				fs.mkdirSync(path.dirname(target), { recursive: true });
+				fs.copyFileSync(file, target);
+			}
+		}
+		for (const file of ['package.json', 'index.js', 'README.md', 'LICENSE']) {
+			const src = path.join(REPO_ROOT, file);
+			if (fs.existsSync(src)) fs.copyFileSync(src, path.join(tmp, file));
+		}
+		fs.renameSync(tmp, final);
+		return final;
+	} catch (error) {
+		fs.rmSync(tmp, { recursive: true, force: true });
+		if (fs.existsSync(path.join(final, 'dist', 'package.json'))) return final;
+		throw error;
+	}
+}
+
+// ----------------------------------------------------------------------------------------- http
+
+export interface HttpResult<T = any> {
+	status: number;
+	json: T;
+	text: string;
+	contentType: string;
+}
+
+export async function http<T = any>(
+	method: string,
+	url: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<HttpResult<T>> {
+	const res = await fetch(url, {
+		method,
+		headers: {
+			...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+			...headers,
+		},
+		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await res.text();
+	let json: any;
+	try {
+		json = text ? JSON.parse(text) : undefined;
+	} catch {
+		json = undefined;
+	}
+	return { status: res.status, json, text, contentType: res.headers.get('content-type') ?? '' };
+}
+
+/** Polls `fn` until `done(value)`; throws with the last value after the timeout. */
+export async function pollUntil<T>(
+	what: string,
+	fn: () => Promise<T>,
+	done: (value: T) => boolean,
+	opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+	const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+	for (;;) {
+		const last = await fn();
+		if (done(last)) return last;
+		if (Date.now() > deadline) {
+			throw new Error(
+				`timed out waiting for ${what}; last value: ${JSON.stringify(last).slice(0, 2000)}`,
+			);
+		}
+		await sleep(opts.intervalMs ?? 200);
+	}
+}
+
+// -------------------------------------------------------------------------------------- sandbox
+
+export interface CallbackDelivery {
+	kind: 'callback';
+	url: string;
+	method: string;
+	event: string;
+	status: number | string;
+	error?: string;
+	attempt: number;
+	retry_count: number;
+	body: string;
+	at: string;
+}
+
+export class SandboxControl {
+	constructor(readonly url: string) {}
+
+	async control<T = any>(method: string, controlPath: string, body?: unknown): Promise<T> {
+		const res = await http<T>(method, `${this.url}/_sandbox${controlPath}`, body);
+		if (res.status >= 300) {
+			throw new Error(`sandbox ${method} /_sandbox${controlPath} -> ${res.status}: ${res.text}`);
+		}
+		return res.json;
+	}
+
+	async messages(): Promise<Array<Record<string, any>>> {
+		return (await this.control<{ messages: Array<Record<string, any>> }>('GET', '/messages'))
+			.messages;
+	}
+
+	/** Callback-URL pushes (oldest first) whose URL contains `urlPart`. */
+	async callbacks(urlPart = ''): Promise<CallbackDelivery[]> {
+		const { deliveries } = await this.control<{ deliveries: CallbackDelivery[] }>(
+			'GET',
+			'/webhook-deliveries?limit=10000&kind=callback',
+		);
+		return deliveries.filter((d) => d.url.includes(urlPart));
+	}
+
+	injectReply(messageId: string, content: string) {
+		return this.control<Record<string, any>>('POST', '/replies', {
+			message_id: messageId,
+			content,
+		});
+	}
+}
+
+// ------------------------------------------------------------------------------------ workflows
+
+export interface BookingOptions {
+	/** Webhook path (and workflow name suffix); unique per workflow. */
+	path: string;
+	webhookId: string;
+	resumeAmount: number;
+	resumeUnit: 'seconds' | 'minutes' | 'hours' | 'days';
+	credential: { id: string; name: string };
+}
+
+/** The example workflow, with its own webhook path and wait limit. */
+export function bookingWorkflow(opts: BookingOptions): N8nWorkflow {
+	const wf = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8')) as N8nWorkflow;
+	wf.name = `${wf.name} [${opts.path}]`;
+	for (const node of wf.nodes) {
+		if (node.name === WEBHOOK_NODE) {
+			node.webhookId = opts.webhookId;
+			node.parameters = { ...node.parameters, path: opts.path };
+		}
+		if (node.name === WAIT_NODE) {
+			node.parameters = {
+				...node.parameters,
+				resumeAmount: opts.resumeAmount,
+				resumeUnit: opts.resumeUnit,
+			};
+			node.credentials = { messageMediaApi: { ...opts.credential } };
+		}
+	}
+	return wf;
+}
+
+// ------------------------------------------------------------------------------ n8n signatures
+
+/**
+ * Signs a resume URL the way n8n 2.41.1 does (n8n-core signature-helpers): HMAC-SHA256 with the
+ * instance's hmacSignatureSecret over `<pathname>?<query without signature>`, appended as
+ * `signature`. Used to build a callback that passes n8n's own check but carries a wrong mm_token.
+ */
+export function signResumeUrl(url: string, secret: string): string {
+	const u = new URL(url);
+	u.searchParams.delete('signature');
+	const signature = createHmac('sha256', secret).update(`${u.pathname}${u.search}`).digest('hex');
+	u.searchParams.set('signature', signature);
+	return u.toString();
+}
+
+// ------------------------------------------------------------------------------------ run data
+
+export function runsOf(execution: N8nExecution, node: string): any[] {
+	return execution.data?.resultData?.runData?.[node] ?? [];
+}
+
+export function nodesThatRan(execution: N8nExecution): string[] {
+	return Object.keys(execution.data?.resultData?.runData ?? {});
+}
+
+/** Items per Switch output of the Switch's last run. */
+export function switchOutputs(execution: N8nExecution): Record<BranchKey, any[]> {
+	const runs = runsOf(execution, SWITCH_NODE);
+	const main: any[][] = runs[runs.length - 1]?.data?.main ?? [];
+	const out = {} as Record<BranchKey, any[]>;
+	BRANCHES.forEach((b, i) => {
+		out[b.key] = (main[i] ?? []).map((item: any) => item.json);
+	});
+	return out;
+}
+
+/** The branch keys whose No Op ran. */
+export function branchesThatRan(execution: N8nExecution): BranchKey[] {
+	const ran = new Set(nodesThatRan(execution));
+	return BRANCHES.filter((b) => ran.has(b.node)).map((b) => b.key);
+}
