@@ -122,6 +122,10 @@ describe('real n8n runtime', () => {
 		const out = execution.data.resultData.runData.Webhook[0].data.main[0][0].json;
 		expect(out.body).toEqual({ hello: 'world' });
 
+		// The API key carries execution:delete.
+		await n8n.api.deleteExecution(execution.id);
+		expect(await n8n.api.listExecutions({ workflowId: wf.id })).toHaveLength(0);
+
 		await n8n.api.deactivate(wf.id);
 	});
 
