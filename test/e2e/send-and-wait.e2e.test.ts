@@ -58,6 +58,8 @@ describe('Send and Wait for Reply in a real n8n', () => {
 	let credential: N8nCredential;
 	const suiteStarted = Date.now();
 	const timings: Record<string, number> = {};
+	/** The mm_token of the reply scenario's execution: must not authorise another execution. */
+	let otherExecutionToken = '';
 
 	beforeAll(async () => {
 		const t0 = Date.now();
@@ -203,6 +205,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 
 		const message = await sentMessage('A-1001');
 		expectCallbackUrlFor(message, waiting.id);
+		otherExecutionToken = new URL(message.callback_url).searchParams.get('mm_token')!;
 		expect(message.destination_number).toBe(CUSTOMER);
 		expect(message.content).toBe(
 			'Hi Ann, your appointment is Tuesday 10:00. Reply YES to confirm, NO to cancel.',
@@ -247,7 +250,9 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			event: 'reply',
 			eventName: 'RECEIVED_SMS',
 			messageId: message.message_id,
-			content: 'Yes please',
+			text: 'Yes please',
+			from: CUSTOMER,
+			metadata: { appointmentId: 'A-1001' },
 			metadata_appointmentId: 'A-1001',
 		});
 		// The reply callback was answered 2xx and only one execution exists.
@@ -446,6 +451,12 @@ describe('Send and Wait for Reply in a real n8n', () => {
 				expect: 401,
 			},
 			{
+				name: "another execution's mm_token, validly n8n-signed (node-level 401)",
+				url: signResumeUrl(`${base}?mm_token=${otherExecutionToken || wrongToken}`, HMAC_SECRET),
+				body: forgedReply,
+				expect: 401,
+			},
+			{
 				name: 'no mm_token, validly n8n-signed (node-level 401)',
 				url: signResumeUrl(base, HMAC_SECRET),
 				body: forgedReply,
@@ -453,10 +464,11 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			},
 			{
 				// The genuine URL with a body that is no MessageMedia callback: 400, keeps waiting.
+				// n8n's own body parser rejects it (422) before the node sees it.
 				name: 'genuine URL, malformed JSON',
 				url: message.callback_url,
 				body: '{"content": "yes"',
-				expect: 400,
+				expect: 422,
 			},
 			{
 				name: 'genuine URL, not a MessageMedia callback',
@@ -489,7 +501,9 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			});
 		}
 		// The node's own 401 (not n8n's page) for the validly signed forgeries.
-		expect(results[5].body).toContain('Unauthorized');
+		for (const i of [5, 6, 7]) expect(results[i].body).toBe('{"error":"Unauthorized"}');
+		expect(otherExecutionToken).not.toBe('');
+		expect(otherExecutionToken).not.toBe(token);
 
 		await sleep(1000);
 		expect(await status(waiting.id)).toBe('waiting');
@@ -508,7 +522,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			outcome: 'reply',
 			decision: 'cancel',
 			intent: 'cancel',
-			content: 'No, sorry',
+			text: 'No, sorry',
 			metadata_appointmentId: 'A-4004',
 		});
 		expect(await executionsOf(wf.id)).toHaveLength(1);
