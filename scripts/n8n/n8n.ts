@@ -72,7 +72,7 @@ export interface StartN8nOptions {
 	log?: 'inherit' | 'file' | 'silent';
 	/** N8N_LOG_LEVEL; default 'info'. */
 	logLevel?: 'error' | 'warn' | 'info' | 'debug';
-	/** How long to wait for the REST API to be ready; default 180 s. */
+	/** How long to wait for the REST API to be ready; default 300 s (a loaded 2-core machine took 86 s). */
 	readyTimeoutMs?: number;
 	/** Owner account to create (or expect). Defaults to a fixed demo owner. */
 	owner?: { email: string; password: string; firstName?: string; lastName?: string };
@@ -647,7 +647,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	};
 
 	const waitReady = async () => {
-		const timeoutMs = options.readyTimeoutMs ?? 180_000;
+		const timeoutMs = options.readyTimeoutMs ?? 300_000;
 		const started = Date.now();
 		let gone = false;
 		void exited.then(() => (gone = true));
