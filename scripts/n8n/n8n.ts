@@ -552,9 +552,10 @@ const DEFAULT_OWNER = {
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
+	// A harness that exits without stop() must not leave n8n (and its task runner) behind.
 	for (const child of live) {
 		try {
-			child.kill('SIGKILL');
+			process.kill(-child.pid!, 'SIGKILL');
 		} catch {
 			// already gone
 		}
