@@ -1,4 +1,5 @@
 import nock from 'nock';
+import type { IDataObject } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import {
@@ -10,7 +11,7 @@ import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { resetDedupStores } from '../../../nodes/MessageMedia/trigger/dedup';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS, webhookContext } from '../../helpers/n8n';
 
-const params = (overrides: Record<string, unknown> = {}) => ({
+const params = (overrides: IDataObject = {}): IDataObject => ({
 	resource: 'message',
 	operation: SEND_AND_WAIT_OPERATION,
 	destination: '+61491570156',
@@ -170,10 +171,7 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		vendor_account_id: { vendor_id: 'MessageMedia', account_id: 'DemoAccount' },
 	});
 
-	function call(
-		body: unknown,
-		opts: { token?: string; parameters?: Record<string, unknown> } = {},
-	) {
+	function call(body: unknown, opts: { token?: string; parameters?: IDataObject } = {}) {
 		const built = webhookContext({
 			node: 'action',
 			parameters: opts.parameters ?? params(),
