@@ -224,19 +224,12 @@ export async function startE2e(opts: StartE2eOptions): Promise<E2eEnv> {
 			`[e2e ${opts.name}] package ready in ${tBuilt - t0} ms, n8n ready in ${Date.now() - tBuilt} ms ` +
 				`(${n8n.baseUrl}, log ${n8n.logFile})`,
 		);
-		const credential = await createMessageMediaCredential(n8n, {
-			baseUrl: sandbox.url,
-			apiKey: DEMO_CREDENTIALS.basic.apiKey,
-			apiSecret: DEMO_CREDENTIALS.basic.apiSecret,
-			authType: 'basic',
-			name: 'MessageMedia sandbox',
-		});
 		const instance = n8n;
 		const env: E2eEnv = {
 			n8n: instance,
 			sandbox,
-			credential,
-			credentialRef: { messageMediaApi: { id: credential.id, name: credential.name } },
+			credential: undefined as unknown as N8nCredential,
+			credentialRef: undefined as unknown as E2eEnv['credentialRef'],
 			created: [],
 			async stop() {
 				saveLog(instance, opts.name);
@@ -244,6 +237,8 @@ export async function startE2e(opts: StartE2eOptions): Promise<E2eEnv> {
 				await handle.close();
 			},
 		};
+		// Without the package loaded n8n does not know the credential type yet.
+		if ((opts.install ?? 'link') !== 'none') await createSandboxCredential(env);
 		return env;
 	} catch (error) {
 		if (n8n) {
@@ -253,6 +248,20 @@ export async function startE2e(opts: StartE2eOptions): Promise<E2eEnv> {
 		await handle.close();
 		throw error;
 	}
+}
+
+/** Creates the `messageMediaApi` credential for the sandbox (Basic) and stores it in env. */
+export async function createSandboxCredential(env: E2eEnv): Promise<N8nCredential> {
+	const credential = await createMessageMediaCredential(env.n8n, {
+		baseUrl: env.sandbox.url,
+		apiKey: DEMO_CREDENTIALS.basic.apiKey,
+		apiSecret: DEMO_CREDENTIALS.basic.apiSecret,
+		authType: 'basic',
+		name: 'MessageMedia sandbox',
+	});
+	env.credential = credential;
+	env.credentialRef = { messageMediaApi: { id: credential.id, name: credential.name } };
+	return credential;
 }
 
 export function saveLog(n8n: N8nInstance, name: string) {

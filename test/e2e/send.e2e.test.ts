@@ -1,0 +1,210 @@
+/**
+ * Issue 4 §4, sending: a real n8n runs MessageMedia Send for 250 appointments against the sandbox.
+ * The public API cannot run a Manual Trigger, so the workflow starts with an n8n Webhook node that
+ * receives the appointments; Split Out makes one item per appointment; Send has Continue On Fail
+ * (onError: continueRegularOutput). Requests are counted with the sandbox's counters.
+ */
+import {
+	createWorkflow,
+	E2eEnv,
+	http,
+	N8nExecution,
+	N8nWorkflow,
+	nodeOutput,
+	NODE_TYPES,
+	saveArtifact,
+	startE2e,
+	uniqueWebhookId,
+} from './helpers/harness';
+
+const COUNT = 250;
+
+interface Appointment {
+	appointmentId: string;
+	name: string;
+	phone: string;
+	from: string;
+}
+
+function appointments(): Appointment[] {
+	return Array.from({ length: COUNT }, (_, i) => ({
+		appointmentId: `APT-${String(i).padStart(4, '0')}`,
+		name: `Customer ${i}`,
+		phone: `+6149157${String(1000 + i).padStart(4, '0')}`,
+		from: '',
+	}));
+}
+
+function sendWorkflow(env: E2eEnv, webhookId: string, hookPath: string): N8nWorkflow {
+	return {
+		name: `send: ${COUNT} appointments`,
+		nodes: [
+			{
+				name: 'Appointments in',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId,
+				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
+			},
+			{
+				name: 'One item per appointment',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.appointments', options: {} },
+			},
+			{
+				name: 'Send reminder',
+				type: NODE_TYPES.action,
+				typeVersion: 1,
+				position: [440, 0],
+				onError: 'continueRegularOutput',
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					destination: '={{ $json.phone }}',
+					format: 'SMS',
+					content:
+						'=Hi {{ $json.name }}, reply YES to confirm appointment {{ $json.appointmentId }}.',
+					from: { __rl: true, mode: 'id', value: '={{ $json.from }}' },
+					options: {
+						metadata: {
+							entries: [{ key: 'appointmentId', value: '={{ $json.appointmentId }}' }],
+						},
+					},
+				},
+				credentials: env.credentialRef,
+			},
+		],
+		connections: {
+			'Appointments in': { main: [[{ node: 'One item per appointment', type: 'main', index: 0 }]] },
+			'One item per appointment': {
+				main: [[{ node: 'Send reminder', type: 'main', index: 0 }]],
+			},
+		},
+	};
+}
+
+describe('MessageMedia Send in real n8n: 250 appointments', () => {
+	let env: E2eEnv;
+	let workflowId: string;
+	let hookUrl: string;
+	let runs = 0;
+
+	beforeAll(async () => {
+		env = await startE2e({ name: 'send' });
+		const webhookId = uniqueWebhookId();
+		const hookPath = `appointments-${webhookId.slice(-12)}`;
+		const created = await createWorkflow(env, sendWorkflow(env, webhookId, hookPath));
+		workflowId = created.id;
+		await env.n8n.api.activate(workflowId);
+		hookUrl = `${env.n8n.webhookUrl}webhook/${hookPath}`;
+		await env.n8n.api.waitForWebhook(hookUrl, { timeoutMs: 60_000 });
+	});
+
+	afterAll(async () => {
+		await env?.stop();
+	});
+
+	beforeEach(async () => {
+		await env.sandbox.reset();
+	});
+
+	/** Posts the appointments to the workflow's Webhook and returns the finished execution. */
+	async function run(list: Appointment[], artifact: string): Promise<N8nExecution> {
+		const res = await http('POST', hookUrl, { appointments: list });
+		expect(res.status).toBe(200);
+		runs += 1;
+		const all = await env.n8n.api.waitForExecutions(workflowId, runs, { timeoutMs: 120_000 });
+		const execution = all[all.length - 1];
+		saveArtifact(`send-${artifact}.execution.json`, {
+			status: execution.status,
+			output: nodeOutput(execution, 'Send reminder'),
+			error: execution.data?.resultData?.error,
+		});
+		return execution;
+	}
+
+	/** Every accepted item carries its sandbox message id, destination and metadata. */
+	async function expectSent(items: any[], list: Appointment[], failedIndex: number) {
+		const messages = await env.sandbox.messages();
+		expect(messages).toHaveLength(COUNT - 1);
+		const byDestination = new Map(messages.map((m) => [m.destination_number, m]));
+		expect(byDestination.size).toBe(COUNT - 1);
+		list.forEach((appointment, i) => {
+			if (i === failedIndex) return;
+			const item = items[i];
+			const message = byDestination.get(appointment.phone);
+			expect(message).toBeDefined();
+			expect({ i, messageId: item.messageId }).toEqual({ i, messageId: message!.message_id });
+			expect({ i, metadata: item.metadata }).toEqual({
+				i,
+				metadata: { appointmentId: appointment.appointmentId },
+			});
+			expect(item.destination).toBe(appointment.phone);
+			expect(item.error).toBeUndefined();
+			expect(message!.metadata).toEqual({ appointmentId: appointment.appointmentId });
+			expect(message!.content).toBe(
+				`Hi ${appointment.name}, reply YES to confirm appointment ${appointment.appointmentId}.`,
+			);
+		});
+		expect(messages.some((m) => m.destination_number === list[failedIndex].phone)).toBe(false);
+	}
+
+	it('makes exactly 3 POST /v1/messages; a number that fails local validation fails alone', async () => {
+		const list = appointments();
+		const bad = 137;
+		list[bad].phone = 'not-a-number';
+		const execution = await run(list, 'local-invalid');
+		expect(execution.status).toBe('success');
+
+		const items = nodeOutput(execution, 'Send reminder');
+		expect(items).toHaveLength(COUNT);
+		expect(items[bad]).toEqual(
+			expect.objectContaining({
+				error: 'Item 137: "To" is not a valid phone number: "not-a-number"',
+			}),
+		);
+		expect(items[bad].messageId).toBeUndefined();
+		expect(items.filter((item) => item.error !== undefined)).toHaveLength(1);
+		expect(items.filter((item) => typeof item.messageId === 'string')).toHaveLength(COUNT - 1);
+
+		const counters = await env.sandbox.counters();
+		expect(counters.requests['POST /v1/messages']).toBe(3);
+		expect(counters.responses['POST /v1/messages 202']).toBe(3);
+		expect(counters.messagesAccepted).toBe(COUNT - 1);
+		await expectSent(items, list, bad);
+	});
+
+	// No destination number passes the node's check but fails the sandbox's: both use the same
+	// E.164 rule (/^\+[1-9]\d{7,14}$/), and the reserved numbers fail only later, in their delivery
+	// reports. A sender ID is validated only by MessageMedia, so that is what fails remotely here.
+	it('a message MessageMedia rejects (invalid sender ID) fails alone; the rest of its batch is re-sent once', async () => {
+		const list = appointments();
+		const bad = 142; // in the second batch of 100
+		list[bad].from = 'BAD-SENDER!';
+		const execution = await run(list, 'remote-invalid');
+		expect(execution.status).toBe('success');
+
+		const items = nodeOutput(execution, 'Send reminder');
+		expect(items).toHaveLength(COUNT);
+		expect(items[bad]).toEqual(
+			expect.objectContaining({
+				error:
+					'Item 142: MessageMedia rejected the message: "From": is not a valid sender address for its type',
+				destination: list[bad].phone,
+			}),
+		);
+		expect(items.filter((item) => item.error !== undefined)).toHaveLength(1);
+		expect(items.filter((item) => typeof item.messageId === 'string')).toHaveLength(COUNT - 1);
+
+		// 3 batches, and the batch with the rejected message once more without it.
+		const counters = await env.sandbox.counters();
+		expect(counters.requests['POST /v1/messages']).toBe(4);
+		expect(counters.responses['POST /v1/messages 400']).toBe(1);
+		expect(counters.responses['POST /v1/messages 202']).toBe(3);
+		expect(counters.messagesAccepted).toBe(COUNT - 1);
+		await expectSent(items, list, bad);
+	});
+});
