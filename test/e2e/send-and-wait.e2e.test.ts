@@ -323,6 +323,22 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			true,
 		);
 
+		// A reply that comes after the timeout: acknowledged 2xx, nothing re-runs.
+		await sandbox.injectReply(message.message_id, 'yes');
+		const late = await pollUntil(
+			'the late reply push',
+			async () =>
+				(await sandbox.callbacks(`/webhook-waiting/${waiting.id}/`)).filter(
+					(d) => d.event === 'RECEIVED_SMS',
+				),
+			(all) => all.length >= 1,
+		);
+		expect(late.map((d) => d.status)).toEqual([200]);
+		await sleep(1000);
+		expect(await executionsOf(wf.id)).toHaveLength(1);
+		const still = await n8n.api.getExecution(waiting.id, true);
+		expect(branchesThatRan(still)).toEqual(['timeout']);
+
 		await n8n.api.deactivate(wf.id);
 		timings.timeoutScenarioMs = Date.now() - t0;
 	});
