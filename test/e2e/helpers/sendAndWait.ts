@@ -61,6 +61,9 @@ function listFiles(dir: string, out: string[] = []): string[] {
 	return out;
 }
 
+/** Written last into a finished build folder. */
+const BUILD_MARKER = '.build-complete';
+
 /**
  * Compiles the current nodes/ and credentials/ into test-artifacts/e2e-send-and-wait/package/<hash>
  * (package.json, index.js, dist/ with icons): the repo's dist/ may be rebuilt by someone else while
@@ -82,7 +85,7 @@ export async function buildPackage(): Promise<string> {
 	}
 	const root = path.join(ARTIFACTS, 'package');
 	const final = path.join(root, hash.digest('hex').slice(0, 16));
-	if (fs.existsSync(path.join(final, 'dist', 'package.json'))) return final;
+	if (fs.existsSync(path.join(final, BUILD_MARKER))) return final;
 	fs.mkdirSync(root, { recursive: true });
 	const tmp = fs.mkdtempSync(path.join(root, 'tmp-'));
 	try {
@@ -112,11 +115,14 @@ export async function buildPackage(): Promise<string> {
 			const src = path.join(REPO_ROOT, file);
 			if (fs.existsSync(src)) fs.copyFileSync(src, path.join(tmp, file));
 		}
+		fs.writeFileSync(path.join(tmp, BUILD_MARKER), new Date().toISOString());
+		// An unfinished folder of an interrupted run (no marker) is replaced.
+		fs.rmSync(final, { recursive: true, force: true });
 		fs.renameSync(tmp, final);
 		return final;
 	} catch (error) {
 		fs.rmSync(tmp, { recursive: true, force: true });
-		if (fs.existsSync(path.join(final, 'dist', 'package.json'))) return final;
+		if (fs.existsSync(path.join(final, BUILD_MARKER))) return final;
 		throw error;
 	}
 }
