@@ -1,0 +1,335 @@
+/**
+ * Real-browser test (issue 4 §5): Debian's Chromium, driven by playwright-core, against a real
+ * n8n 2.41.1 editor with this package loaded as a community package and the MessageMedia sandbox
+ * behind the credential. It signs in, opens the appointment example, finds both MessageMedia nodes
+ * in the node picker, and opens the trigger's node details view (events + test-mode notice).
+ * Screenshots: test-artifacts/browser/*.png (plus console.log, the browser's console errors).
+ *
+ *   npx jest -c test/e2e/jest.config.js --runInBand test/e2e/browser.e2e.test.ts
+ *
+ * Chromium comes from scripts/ensure-chromium.sh (apt-get, only if /usr/bin/chromium is missing).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Locator, Page } from 'playwright-core';
+import {
+	createMessageMediaCredential,
+	importExamples,
+	ImportedWorkflow,
+	N8nInstance,
+	NODE_TYPES,
+	PACKAGE_NAME,
+	startN8n,
+} from '../../scripts/n8n/n8n';
+import { DEMO_CREDENTIALS, SandboxHandle, startSandbox } from '../../sandbox';
+import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
+import {
+	ARTIFACTS_DIR,
+	BrowserSession,
+	ensureBuilt,
+	ensureChromium,
+	launchBrowser,
+} from './helpers/browser';
+
+/** The editor is slow on a 2-core machine: the first page load alone can take ~20 s. */
+const UI_TIMEOUT_MS = 60_000;
+const TRIGGER_NODE = 'Customer replied';
+
+/** The trigger's Events options, from the node description. */
+const EVENT_OPTIONS = (() => {
+	const events = new MessageMediaTrigger().description.properties.find((p) => p.name === 'events');
+	return (events?.options ?? []) as Array<{ name: string; value: string; action?: string }>;
+})();
+/**
+ * What n8n 2.41's node picker lists under "Triggers": one item per Events option, except options
+ * *named* '*', '' or ' ', labelled with the option's `action`, else "On <name>" lower-cased with
+ * punctuation dropped.
+ */
+const PICKER_TRIGGERS = EVENT_OPTIONS.filter((o) => !['*', '', ' '].includes(o.name)).map(
+	(o) =>
+		o.action ??
+		`On ${o.name
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, ' ')
+			.trim()}`,
+);
+
+/** Polls `read` until `done(value)` or the timeout; returns the last value (assert on it). */
+async function settle<T>(
+	read: () => Promise<T>,
+	done: (value: T) => boolean,
+	timeoutMs = 20_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let value = await read();
+	while (!done(value) && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		value = await read();
+	}
+	return value;
+}
+
+async function texts(locator: Locator): Promise<string[]> {
+	return (await locator.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
+/** Closes onboarding / survey / announcement popups if any is showing (none is expected). */
+async function dismissPopups(page: Page): Promise<string[]> {
+	const closed: string[] = [];
+	const dialogs = page.locator('.el-dialog, [role="dialog"]').filter({ visible: true });
+	for (let i = 0; i < 3 && (await dialogs.count()) > 0; i++) {
+		const dialog = dialogs.first();
+		closed.push((await dialog.innerText()).slice(0, 80).replace(/\s+/g, ' '));
+		const close = dialog.locator(
+			'.el-dialog__headerbtn, [aria-label="Close"], [data-test-id*="close"]',
+		);
+		if ((await close.count()) > 0) await close.first().click();
+		else await page.keyboard.press('Escape');
+		await page.waitForTimeout(300);
+	}
+	return closed;
+}
+
+describe('n8n editor in a real browser (Chromium)', () => {
+	let n8n: N8nInstance;
+	let sandbox: SandboxHandle;
+	let session: BrowserSession;
+	let page: Page;
+	let appointment: ImportedWorkflow;
+	const started = Date.now();
+	const timings: Record<string, number> = {};
+	let lap = Date.now();
+	const mark = (step: string) => {
+		timings[step] = Date.now() - lap;
+		lap = Date.now();
+	};
+
+	beforeAll(async () => {
+		ensureChromium();
+		ensureBuilt();
+		mark('chromium + build');
+		fs.rmSync(ARTIFACTS_DIR, { recursive: true, force: true });
+		sandbox = await startSandbox({ port: 0, quiet: true });
+		n8n = await startN8n({ install: 'link', log: 'file' });
+		mark('n8n start');
+		const credential = await createMessageMediaCredential(n8n, {
+			baseUrl: sandbox.url,
+			authType: 'basic',
+			...DEMO_CREDENTIALS.basic,
+		});
+		const imported = await importExamples(n8n, {
+			credentialId: credential.id,
+			credentialName: credential.name,
+		});
+		const found = imported.find((wf) => wf.file === 'appointment-confirmation.json');
+		if (!found) throw new Error('examples/appointment-confirmation.json was not imported');
+		appointment = found;
+		session = await launchBrowser({ viewport: { width: 1440, height: 900 } });
+		page = session.page;
+		page.setDefaultTimeout(UI_TIMEOUT_MS);
+		mark('setup');
+	});
+
+	afterAll(async () => {
+		if (session) {
+			fs.writeFileSync(path.join(ARTIFACTS_DIR, 'console.log'), session.errors.join('\n') + '\n');
+			await session.close();
+		}
+		await n8n?.destroy();
+		await sandbox?.close();
+		console.log(
+			`browser e2e: ${JSON.stringify(timings)}; total ${Date.now() - started} ms; ` +
+				`screenshots in ${ARTIFACTS_DIR}`,
+		);
+	});
+
+	it('signs in to the editor', async () => {
+		await page.goto(`${n8n.baseUrl}/signin`);
+		await page.getByLabel('Email').fill(n8n.owner.email);
+		await page.getByLabel('Password').fill(n8n.owner.password);
+		await session.screenshot('01-signin');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+		expect(new URL(page.url()).pathname).toMatch(/^\/home\//);
+		// The workflow list shows the imported examples.
+		await page.getByText(appointment.name).first().waitFor();
+		const popups = await dismissPopups(page);
+		if (popups.length) console.log(`closed popups: ${JSON.stringify(popups)}`);
+		await session.screenshot('02-workflows');
+		mark('sign in');
+	});
+
+	it('opens the appointment workflow with every node on the canvas and our icon', async () => {
+		// From the workflow list, as a user does (also spares a second full load of the editor).
+		await page.getByText(appointment.name, { exact: true }).first().click();
+		await page.waitForURL((url) => url.pathname === `/workflow/${appointment.id}`);
+		const nodes = page.locator('[data-test-id="canvas-node"]');
+		await nodes.first().waitFor();
+		await dismissPopups(page);
+		const expected = appointment.workflow.nodes.map((node) => node.name).sort();
+		const names = await settle(
+			async () =>
+				(
+					await nodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-node-name') ?? ''))
+				).sort(),
+			(value) => value.length === expected.length,
+		);
+		expect(names).toEqual(expected);
+
+		// Every MessageMedia node shows our icon, and the image actually loaded.
+		const ours = page.locator(`[data-test-id="canvas-node"][data-node-type^="${PACKAGE_NAME}."]`);
+		const ourCount = appointment.workflow.nodes.filter((n) =>
+			n.type.startsWith(`${PACKAGE_NAME}.`),
+		).length;
+		expect(await ours.count()).toBe(ourCount);
+		const icons = await ours.evaluateAll((els) =>
+			els.map((el) => {
+				const img = el.querySelector('img');
+				return {
+					node: el.getAttribute('data-node-name'),
+					src: img?.getAttribute('src') ?? null,
+					loaded: !!img && img.complete && img.naturalWidth > 0,
+				};
+			}),
+		);
+		for (const icon of icons) {
+			expect(icon).toEqual({
+				node: icon.node,
+				src: `/icons/${PACKAGE_NAME}/dist/nodes/MessageMedia/messagemedia.svg`,
+				loaded: true,
+			});
+		}
+		const trigger = page.locator(`[data-test-id="canvas-node"][data-node-name="${TRIGGER_NODE}"]`);
+		expect(await trigger.getAttribute('data-node-type')).toBe(NODE_TYPES.trigger);
+		await session.screenshot('03-appointment-workflow');
+		mark('open workflow');
+	});
+
+	it('finds MessageMedia in the node picker, with its actions and its trigger', async () => {
+		await page.locator('[data-test-id="node-creator-plus-button"]').click();
+		const creator = page.locator('[data-test-id="node-creator"]');
+		const search = creator
+			.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="search-bar"] input')
+			.first();
+		await search.fill('MessageMedia');
+		const itemNames = creator.locator('[data-test-id="node-creator-item-name"]');
+		// n8n 2.x merges an app's action node and its "<name>Trigger" node into one picker item,
+		// named after the action node and described by the trigger node.
+		const found = await settle(
+			() => texts(itemNames),
+			(value) => value.length > 0 && value.every((name) => /messagemedia/i.test(name)),
+		);
+		expect(found).toEqual(['MessageMedia']);
+		const description = await texts(
+			creator.locator('[data-test-id="node-creator-item-description"]'),
+		);
+		// (n8n gives the merged item the trigger node's description.)
+		expect(description).toEqual([new MessageMediaTrigger().description.description]);
+		await session.screenshot('04-node-picker-search');
+
+		await itemNames.filter({ hasText: /^MessageMedia$/ }).click();
+		const categories = creator.locator('[data-test-id="node-creator-category-item"]');
+		const categoryNames = await settle(
+			() => texts(categories),
+			(value) => value.length >= 2,
+		);
+		// Both nodes: the action node's operations and the trigger node's events.
+		expect(categoryNames).toHaveLength(2);
+		expect(categoryNames[0]).toMatch(/^Actions \(\d+\)$/);
+		expect(categoryNames[1]).toMatch(/^Triggers \(\d+\)$/);
+		expect(await creator.innerText()).toContain('Installed'); // the community-node badge
+
+		const category = (id: string) =>
+			creator.locator('[data-category-collapsed]').filter({
+				has: page.locator(`[data-keyboard-nav-id="${id}"]`),
+			});
+		const actionNames = await texts(
+			category('Actions').locator('[data-keyboard-nav-type="action"]'),
+		);
+		console.log(`picker actions: ${JSON.stringify(actionNames)}`);
+		expect(actionNames.length).toBe(Number(/\((\d+)\)/.exec(categoryNames[0])![1]));
+		expect(actionNames).toEqual(expect.arrayContaining(['Send a message']));
+		await session.screenshot('05-node-picker-actions');
+
+		// Collapse the actions, expand the triggers.
+		await creator.locator('[data-keyboard-nav-id="Actions"]').click();
+		await creator.locator('[data-keyboard-nav-id="Triggers"]').click();
+		const triggerItems = category('Triggers').locator('[data-keyboard-nav-type="action"]');
+		const triggerNames = await settle(
+			() => texts(triggerItems),
+			(value) => value.length >= PICKER_TRIGGERS.length,
+		);
+		console.log(`picker triggers: ${JSON.stringify(triggerNames)}`);
+		expect(triggerNames).toEqual(PICKER_TRIGGERS);
+		expect(categoryNames[1]).toBe(`Triggers (${PICKER_TRIGGERS.length})`);
+		await session.screenshot('06-node-picker-triggers');
+
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Escape');
+		await creator.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+		mark('node picker');
+	});
+
+	it("opens the trigger's details: credential, events and the test-mode notice", async () => {
+		await page.locator(`[data-test-id="canvas-node"][data-node-name="${TRIGGER_NODE}"]`).dblclick();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor();
+		await expect(
+			ndv.locator('[data-test-id="node-title-container"]').innerText(),
+		).resolves.toContain(TRIGGER_NODE);
+		const params = ndv.locator('[data-test-id="node-parameters"]');
+		await params.waitFor();
+
+		// The test-mode notice, first, as a warning.
+		const notice = params.locator('.notice-content').first();
+		const noticeText = (await notice.innerText()).replace(/\s+/g, ' ');
+		expect(noticeText).toContain('/webhook-test/');
+		expect(noticeText).toContain('/webhook/');
+
+		// Parameter labels shown by default (Parameters tab), in order. Display names come from
+		// the node description; a typo or a missing field fails here.
+		const labels = await ndv
+			.locator('label.n8n-input-label')
+			.filter({ visible: true })
+			.evaluateAll((els) =>
+				els.map((el) => (el.querySelector('span.n8n-text')?.textContent ?? '').trim()),
+			);
+		console.log(`trigger parameter labels: ${JSON.stringify(labels)}`);
+		expect(labels).toEqual([
+			'Credential',
+			'Events',
+			'Reply Keywords',
+			'Verify Signature',
+			'Options',
+		]);
+
+		// The credential points at the sandbox credential.
+		const credential = ndv.locator('[data-test-id="node-credentials-select"] input');
+		expect(await credential.inputValue()).toBe('MessageMedia (basic)');
+
+		// Events: the example's selection, shown with their display names.
+		const events = params.locator('[data-test-id="parameter-input-events"]');
+		const selected = await texts(events.locator('.el-select__tags-text'));
+		expect(selected).toEqual(['Reply (SMS)', 'Reply (MMS)', 'Opt-Out']);
+		await session.screenshot('07-trigger-ndv');
+
+		// The events dropdown lists "All Events" and every MessageMedia event.
+		await events.locator('.select-trigger, .el-select').first().click();
+		const options = page.locator('.el-select-dropdown__item').filter({ visible: true });
+		const optionNames = await settle(
+			() => texts(options),
+			(value) => value.length >= EVENT_OPTIONS.length,
+		);
+		expect(optionNames).toEqual(EVENT_OPTIONS.map((option) => option.name));
+		expect(optionNames[0]).toBe('All Events');
+		expect(optionNames).toContain('Reply (SMS)');
+		await session.screenshot('08-trigger-events-dropdown');
+		await page.keyboard.press('Escape');
+		mark('trigger ndv');
+	});
+
+	it('shows no browser error about the package', () => {
+		const ours = session.errors.filter((error) => /messagemedia/i.test(error));
+		expect(ours).toEqual([]);
+	});
+});
