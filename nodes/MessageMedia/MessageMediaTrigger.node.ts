@@ -40,7 +40,10 @@ export class MessageMediaTrigger implements INodeType {
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
-				options: [{ name: 'All Events', value: ALL_EVENTS }, ...MESSAGE_EVENTS],
+				options: [
+					{ name: 'All Events', value: ALL_EVENTS, action: 'On any event' },
+					...MESSAGE_EVENTS,
+				],
 				required: true,
 				default: ['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'],
 				description: 'The events that start the workflow',

@@ -14,16 +14,16 @@ export type MessageEvent =
  * The events as n8n options, sorted by name; shared by the Webhook resource and the trigger.
  * Mutable on purpose so it can be passed straight to a property's `options`.
  */
-export const MESSAGE_EVENTS: Array<{ name: string; value: MessageEvent }> = [
-	{ name: 'Delivery Report: Delivered', value: 'DELIVERED_DR' },
-	{ name: 'Delivery Report: En Route', value: 'ENROUTE_DR' },
-	{ name: 'Delivery Report: Expired', value: 'EXPIRED_DR' },
-	{ name: 'Delivery Report: Failed', value: 'FAILED_DR' },
-	{ name: 'Delivery Report: Rejected', value: 'REJECTED_DR' },
-	{ name: 'Delivery Report: Submitted', value: 'SUBMITTED_DR' },
-	{ name: 'Opt-Out', value: 'OPT_OUT_SMS' },
-	{ name: 'Reply (MMS)', value: 'RECEIVED_MMS' },
-	{ name: 'Reply (SMS)', value: 'RECEIVED_SMS' },
+export const MESSAGE_EVENTS: Array<{ name: string; value: MessageEvent; action: string }> = [
+	{ name: 'Delivery Report: Delivered', value: 'DELIVERED_DR', action: 'On message delivered' },
+	{ name: 'Delivery Report: En Route', value: 'ENROUTE_DR', action: 'On message en route' },
+	{ name: 'Delivery Report: Expired', value: 'EXPIRED_DR', action: 'On message expired' },
+	{ name: 'Delivery Report: Failed', value: 'FAILED_DR', action: 'On message failed' },
+	{ name: 'Delivery Report: Rejected', value: 'REJECTED_DR', action: 'On message rejected' },
+	{ name: 'Delivery Report: Submitted', value: 'SUBMITTED_DR', action: 'On message submitted' },
+	{ name: 'Opt-Out', value: 'OPT_OUT_SMS', action: 'On opt-out' },
+	{ name: 'Reply (MMS)', value: 'RECEIVED_MMS', action: 'On MMS reply' },
+	{ name: 'Reply (SMS)', value: 'RECEIVED_SMS', action: 'On SMS reply' },
 ];
 
 export const REPLY_EVENTS: MessageEvent[] = ['RECEIVED_SMS', 'RECEIVED_MMS'];
