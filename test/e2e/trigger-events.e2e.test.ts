@@ -68,7 +68,7 @@ describe('MessageMedia Trigger events in real n8n', () => {
 		});
 
 		afterAll(async () => {
-			await deactivateTrigger(env, workflowId, webhookId);
+			if (workflowId) await deactivateTrigger(env, workflowId, webhookId);
 		});
 
 		it('an injected "yes" reply produces exactly one execution with event, intent, number and metadata', async () => {
@@ -183,7 +183,7 @@ describe('MessageMedia Trigger events in real n8n', () => {
 		});
 
 		afterAll(async () => {
-			await deactivateTrigger(env, workflowId, webhookId);
+			if (workflowId) await deactivateTrigger(env, workflowId, webhookId);
 		});
 
 		it('a failed delivery produces one execution with status failed and its code', async () => {
@@ -250,8 +250,8 @@ describe('MessageMedia Trigger events in real n8n', () => {
 		});
 
 		afterAll(async () => {
-			await deactivateTrigger(env, workflowId, webhookId);
-			await env.sandbox.api('DELETE', '/v1/iam/signature_keys/enabled');
+			if (workflowId) await deactivateTrigger(env, workflowId, webhookId);
+			if (workflowId) await env.sandbox.api('DELETE', '/v1/iam/signature_keys/enabled');
 		});
 
 		it('a signed delivery passes and starts one execution', async () => {

@@ -59,6 +59,9 @@ function copyIcons(from: string, to: string) {
 	}
 }
 
+/** Written last, so a folder with it is a finished build. */
+const COMPLETE = '.e2e-build-complete';
+
 let cached: Promise<string> | undefined;
 
 /** Compiles the current sources (once per content hash) and returns the package folder. */
@@ -70,7 +73,7 @@ export function builtPackageDir(): Promise<string> {
 async function build(): Promise<string> {
 	const root = path.join(ARTIFACTS, 'e2e-package');
 	const final = path.join(root, sourcesHash());
-	if (fs.existsSync(path.join(final, 'dist', 'package.json'))) return final;
+	if (fs.existsSync(path.join(final, COMPLETE))) return final;
 	fs.mkdirSync(root, { recursive: true });
 	const tmp = fs.mkdtempSync(path.join(root, 'tmp-'));
 	try {
@@ -83,8 +86,8 @@ async function build(): Promise<string> {
 				'tsconfig.build.json',
 				'--outDir',
 				dist,
-				'--tsBuildInfoFile',
-				path.join(dist, '.tsbuildinfo'),
+				'--incremental',
+				'false',
 			],
 			{ cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
 		);
@@ -94,12 +97,18 @@ async function build(): Promise<string> {
 			const src = path.join(REPO_ROOT, file);
 			if (fs.existsSync(src)) fs.copyFileSync(src, path.join(tmp, file));
 		}
+		fs.writeFileSync(path.join(tmp, COMPLETE), new Date().toISOString());
 		try {
 			fs.renameSync(tmp, final);
 		} catch (error) {
-			// Another process finished the same build first: use theirs.
-			if (!fs.existsSync(path.join(final, 'dist', 'package.json'))) throw error;
-			fs.rmSync(tmp, { recursive: true, force: true });
+			if (fs.existsSync(path.join(final, COMPLETE))) {
+				// Another process finished the same build first: use theirs.
+				fs.rmSync(tmp, { recursive: true, force: true });
+			} else {
+				// A leftover without the marker (an interrupted build): replace it.
+				fs.rmSync(final, { recursive: true, force: true });
+				fs.renameSync(tmp, final);
+			}
 		}
 		return final;
 	} catch (error) {
