@@ -56,16 +56,16 @@ const CONFIG = QUICK
 	: {
 			sizes: [100, 1000, 10000],
 			latencies: [0, 50],
-			reps: (n: number) => (n >= 10000 ? 3 : 5),
-			perItemSample: { 0: 600, 50: 150 } as Record<number, number>,
+			reps: (n: number) => (n >= 10000 ? 3 : 4),
+			perItemSample: { 0: 400, 50: 100 } as Record<number, number>,
 			retryN: 10000,
 			retryReps: 2,
 			pagingCount: 1000,
 			handlerIterations: 20000,
 			realSizes: [100, 1000, 10000],
 			realReps: 3,
-			latencyCount: 40,
-			rateCount: 150,
+			latencyCount: 30,
+			rateCount: 120,
 			rateReps: 2,
 		};
 

@@ -91,7 +91,7 @@ export function gc() {
  * Samples rss and heapUsed every `everyMs` while a measurement runs. `stop()` returns the peak
  * growth over the baseline taken (after a full GC) at start, in MB.
  */
-export function memorySampler(everyMs = 5) {
+export function memorySampler(everyMs = 20) {
 	gc();
 	const base = process.memoryUsage();
 	let peakRss = base.rss;
@@ -102,6 +102,7 @@ export function memorySampler(everyMs = 5) {
 		if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
 	};
 	const timer = setInterval(sample, everyMs);
+	timer.unref();
 	return {
 		stop() {
 			sample();

@@ -193,12 +193,18 @@ export async function createTriggerPair(
 	await env.n8n.api.waitForWebhook(oursUrl, { timeoutMs: 120_000 });
 	await env.n8n.api.waitForWebhook(bareUrl, { timeoutMs: 120_000 });
 	// The secret our trigger registered, as MessageMedia would send it.
-	const { webhooks } = await sandbox.control<{ webhooks: Array<Record<string, any>> }>(
-		'GET',
-		'/_sandbox/webhooks',
-	);
-	const hook = webhooks.find((w) => w.url === oursUrl);
-	if (!hook) throw new Error(`trigger did not register ${oursUrl}: ${JSON.stringify(webhooks)}`);
+	// Registration at MessageMedia can complete after the path is served: poll for it.
+	let hook: Record<string, any> | undefined;
+	for (const deadline = Date.now() + 120_000; !hook; await sleep(250)) {
+		const { webhooks } = await sandbox.control<{ webhooks: Array<Record<string, any>> }>(
+			'GET',
+			'/_sandbox/webhooks',
+		);
+		hook = webhooks.find((w) => w.url === oursUrl);
+		if (!hook && Date.now() > deadline) {
+			throw new Error(`trigger did not register ${oursUrl}: ${JSON.stringify(webhooks)}`);
+		}
+	}
 	const secretEntry = Object.entries(hook.headers ?? {}).find(
 		([k]) => k.toLowerCase() === SECRET_HEADER.toLowerCase(),
 	);
