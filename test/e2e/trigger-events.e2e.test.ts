@@ -208,7 +208,9 @@ describe('MessageMedia Trigger events in real n8n', () => {
 				statusDescription: 'Undeliverable',
 				messageId: failed.message_id,
 				phoneNumber: RESERVED_NUMBERS.failed,
-				from: RESERVED_NUMBERS.failed,
+				// For a delivery report `from` is our sender (none was set) and `to` the handset.
+				from: '',
+				to: RESERVED_NUMBERS.failed,
 				text: 'Your code is 1234',
 				metadata_appointmentId: 'APT-2001',
 			});
