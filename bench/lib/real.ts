@@ -51,7 +51,10 @@ async function waitForNewExecution(
 ): Promise<N8nExecution> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const [newest] = await env.n8n.api.listExecutions({ workflowId, limit: 1 });
+		// A busy n8n (10,000 items) can drop a polling connection: that is not a failed run.
+		const [newest] = await env.n8n.api
+			.listExecutions({ workflowId, limit: 1 })
+			.catch(() => [] as N8nExecution[]);
 		if (newest && newest.id !== previousId && newest.status !== 'running' && newest.status !== 'new') {
 			return newest;
 		}
