@@ -124,7 +124,9 @@ describe('MessageMedia Trigger events in real n8n', () => {
 			);
 			expect(copies.map((d) => d.status)).toEqual([200, 200, 200]);
 			expect(copies.map((d) => d.retry_count).sort()).toEqual([0, 1, 2]);
-			const all = await env.n8n.api.waitForExecutions(workflowId, before + 1, { timeoutMs: 30_000 });
+			const all = await env.n8n.api.waitForExecutions(workflowId, before + 1, {
+				timeoutMs: 30_000,
+			});
 			await expectExecutionCountStays(env, workflowId, before + 1, 2_000);
 			const [event] = nodeOutput(all[all.length - 1], 'Customer replied');
 			expect(event).toMatchObject({ id: reply.reply_id, intent: 'confirm', text: 'Yes please' });
@@ -161,7 +163,9 @@ describe('MessageMedia Trigger events in real n8n', () => {
 			// The same request with the registered secret does start one: only the secret was missing.
 			const genuine = await http('POST', url, body, { ...json, [SECRET_HEADER]: secret });
 			expect(genuine.status).toBe(200);
-			const all = await env.n8n.api.waitForExecutions(workflowId, before + 1, { timeoutMs: 30_000 });
+			const all = await env.n8n.api.waitForExecutions(workflowId, before + 1, {
+				timeoutMs: 30_000,
+			});
 			expect(nodeOutput(all[all.length - 1], 'Customer replied')[0]).toMatchObject({
 				id: 'forged-reply-1',
 				intent: 'cancel',

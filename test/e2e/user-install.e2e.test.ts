@@ -73,9 +73,9 @@ describe('installed as a user installs it', () => {
 			expect(shipped).toContain('dist/nodes/MessageMedia/MessageMedia.node.js');
 			expect(shipped).toContain('dist/nodes/MessageMedia/MessageMediaTrigger.node.js');
 			expect(shipped).toContain('dist/credentials/MessageMediaApi.credentials.js');
-			expect(shipped.filter((f) => !/^(dist\/|package\.json$|index\.js$|README\.md$|LICENSE$)/.test(f))).toEqual(
-				[],
-			);
+			expect(
+				shipped.filter((f) => !/^(dist\/|package\.json$|index\.js$|README\.md$|LICENSE$)/.test(f)),
+			).toEqual([]);
 
 			fs.mkdirSync(nodesDir, { recursive: true });
 			const tarball = path.join(packDir, packed.filename);
@@ -85,7 +85,9 @@ describe('installed as a user installs it', () => {
 				['install', tarball, '--no-audit', '--no-fund', '--loglevel=error'],
 				{ cwd: nodesDir, maxBuffer: 16 * 1024 * 1024 },
 			);
-			console.log(`npm install of the tarball took ${Date.now() - t0} ms ${installed.stdout.trim()}`);
+			console.log(
+				`npm install of the tarball took ${Date.now() - t0} ms ${installed.stdout.trim()}`,
+			);
 		} finally {
 			fs.rmSync(packDir, { recursive: true, force: true });
 		}
