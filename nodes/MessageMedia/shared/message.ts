@@ -128,8 +128,9 @@ export function buildMessage(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	now = Date.now(),
+	// getNode() deep-copies the node on every call; batch callers read it once and pass it in.
+	node: INode = this.getNode(),
 ): OutboundMessage {
-	const node = this.getNode();
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const countryCode = String(options.defaultCountryCode ?? '');
 	const format = this.getNodeParameter('format', itemIndex, 'SMS') as OutboundMessage['format'];

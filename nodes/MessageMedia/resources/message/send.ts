@@ -147,10 +147,11 @@ export async function run(
 	const results = new Map<number, INodeExecutionData>();
 	const pending: Pending[] = [];
 	const now = Date.now();
+	const node = this.getNode();
 	// Every item is validated before the first request, so a bad item never leaves a half-sent run.
 	for (let i = 0; i < items.length; i++) {
 		try {
-			pending.push({ itemIndex: i, message: buildMessage.call(this, i, now) });
+			pending.push({ itemIndex: i, message: buildMessage.call(this, i, now, node) });
 		} catch (error) {
 			if (!this.continueOnFail()) throw error;
 			results.set(i, errorItem(error, i));
