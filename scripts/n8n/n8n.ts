@@ -78,6 +78,21 @@ export interface StartN8nOptions {
 	owner?: { email: string; password: string; firstName?: string; lastName?: string };
 	/** Called with progress lines (install heartbeat is on stderr anyway). Default: nothing. */
 	onProgress?: (message: string) => void;
+	/**
+	 * The n8n subcommand: 'start' (default), or queue mode's 'webhook' / 'worker'
+	 * (scripts/n8n/queue.ts). Only 'start' serves the REST API.
+	 */
+	command?: 'start' | 'webhook' | 'worker';
+	/** Extra CLI arguments after the subcommand, e.g. ['--concurrency=5'] for a worker. */
+	args?: string[];
+	/**
+	 * Ready when this URL answers 2xx. Default: `${baseUrl}/rest/settings` returning JSON for
+	 * 'start', `${baseUrl}/healthz/readiness` otherwise (a worker listens only on its
+	 * QUEUE_HEALTH_CHECK_PORT: pass that one).
+	 */
+	readyUrl?: string;
+	/** Owner setup, login and API key once ready. Default: true for 'start', false otherwise. */
+	setup?: boolean;
 }
 
 export interface N8nInstance {
@@ -578,6 +593,11 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		progress(`staging ${PACKAGE_NAME} (${install}) in ${userFolder}/.n8n/nodes`);
 		await stagePackage(options.packageDir ?? REPO_ROOT, userFolder, install, runtime);
 	}
+	const command = options.command ?? 'start';
+	const setup = options.setup ?? command === 'start';
+	const readyUrl =
+		options.readyUrl ??
+		(command === 'start' ? `${baseUrl}/rest/settings` : `${baseUrl}/healthz/readiness`);
 	const logMode = options.log ?? 'file';
 	const logFile = logMode === 'file' ? path.join(userFolder, 'n8n.log') : undefined;
 	const env: NodeJS.ProcessEnv = {
@@ -620,7 +640,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 	const spawnN8n = () => {
 		const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
-		const proc = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
+		const proc = spawn(runtime.nodeBin, [runtime.n8nBin, command, ...(options.args ?? [])], {
 			cwd: userFolder,
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -659,9 +679,11 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				);
 			}
 			try {
-				const res = await fetch(`${baseUrl}/rest/settings`);
+				const res = await fetch(readyUrl);
 				const text = await res.text();
-				if (res.ok && text.startsWith('{')) return Date.now() - started;
+				if (res.ok && (options.readyUrl || command !== 'start' || text.startsWith('{'))) {
+					return Date.now() - started;
+				}
 			} catch {
 				// not listening yet
 			}
@@ -754,15 +776,19 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		spawnN8n();
 		try {
 			await waitReady();
-			await bootstrap();
+			if (setup) await bootstrap();
 		} catch (error) {
 			await signal('SIGKILL', 0);
 			throw error;
 		}
-		progress(`n8n ready on ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		progress(
+			`n8n ${command} ready on ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+		);
 	};
 
-	progress(`starting n8n ${runtime.n8nVersion} on ${baseUrl} (user folder ${userFolder})`);
+	progress(
+		`starting n8n ${runtime.n8nVersion} ${command} on ${baseUrl} (user folder ${userFolder})`,
+	);
 	await boot();
 
 	const instance: N8nInstance = {
@@ -771,10 +797,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		userFolder,
 		webhookUrl,
 		get apiKey() {
-			return state!.apiKey;
+			return state?.apiKey ?? '';
 		},
 		get owner() {
-			return { email: state!.email, password: state!.password };
+			return { email: state?.email ?? owner.email, password: state?.password ?? owner.password };
 		},
 		api,
 		runtime,
