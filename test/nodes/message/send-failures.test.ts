@@ -278,7 +278,7 @@ describe('Send: retries never send a message twice', () => {
 		let attempts = 0;
 		nock(BASE_URL)
 			.post('/v1/messages')
-			.times(10)
+			.times(20)
 			.reply(() => {
 				attempts++;
 				return [429, { message: 'slow down' }, { 'Retry-After': '0' }];
@@ -286,7 +286,29 @@ describe('Send: retries never send a message twice', () => {
 		await expect(executeActionNode({ parameters: params }, items(1))).rejects.toMatchObject({
 			message: 'MessageMedia is rate limiting requests and the retry budget ran out',
 		});
-		expect(attempts).toBe(5);
+		expect(attempts).toBe(10);
+	});
+
+	it('does not wait past the total wait budget when Retry-After asks for longer', async () => {
+		const previous = setRetryPolicy({ maxTotalWaitMs: 2000 });
+		let attempts = 0;
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.times(5)
+			.reply(() => {
+				attempts++;
+				return [429, {}, { 'Retry-After': '3600' }];
+			});
+		const started = Date.now();
+		try {
+			await expect(executeActionNode({ parameters: params }, items(1))).rejects.toMatchObject({
+				message: 'MessageMedia is rate limiting requests and the retry budget ran out',
+			});
+		} finally {
+			setRetryPolicy(previous);
+		}
+		expect(attempts).toBe(1);
+		expect(Date.now() - started).toBeLessThan(1500);
 	});
 });
 
