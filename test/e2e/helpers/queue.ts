@@ -1,0 +1,171 @@
+/**
+ * Queue-mode setup for test/e2e/queue-mode.e2e.test.ts: a sandbox, the package built once, and a
+ * queue-mode cluster (scripts/n8n/queue.ts) whose main process plays the role of `env.n8n`, so the
+ * helpers of ./harness.ts (activateTrigger, deactivateTrigger, ...) work unchanged: the main
+ * process's webhookUrl is the proxy in front of the webhook processes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { startSandbox } from '../../../sandbox';
+import { N8nCredential, N8nWorkflow, rewriteCredentials } from '../../../scripts/n8n/n8n';
+import { QueueCluster, QueueClusterOptions, startQueueCluster } from '../../../scripts/n8n/queue';
+import { createSandboxCredential, E2eEnv, SandboxClient, sleep, uniqueWebhookId } from './harness';
+import { ARTIFACTS, builtPackageDir, REPO_ROOT } from './package';
+
+export interface QueueE2e extends E2eEnv {
+	cluster: QueueCluster;
+}
+
+/** Starts the sandbox and the cluster, creates the credential on the main process. */
+export async function startQueueE2e(
+	name: string,
+	options: QueueClusterOptions = {},
+): Promise<QueueE2e> {
+	const t0 = Date.now();
+	const handle = await startSandbox({ port: 0, quiet: true, drIntervalMs: 50 });
+	const sandbox = new SandboxClient(handle);
+	let cluster: QueueCluster | undefined;
+	try {
+		await sandbox.reset();
+		const packageDir = await builtPackageDir();
+		cluster = await startQueueCluster({
+			packageDir,
+			onProgress: (m) => console.log(`[${name} +${((Date.now() - t0) / 1000).toFixed(0)}s] ${m}`),
+			...options,
+		});
+		const started = cluster;
+		const env: QueueE2e = {
+			cluster: started,
+			n8n: started.main,
+			sandbox,
+			credential: undefined as unknown as N8nCredential,
+			credentialRef: undefined as unknown as E2eEnv['credentialRef'],
+			created: [],
+			async stop() {
+				saveClusterLogs(started, name);
+				await started.stop();
+				await handle.close();
+			},
+		};
+		await createSandboxCredential(env);
+		console.log(
+			`[${name}] cluster ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: main ${started.main.baseUrl}, ` +
+				`proxy ${started.webhookUrl} -> ${started.proxy.backends.join(', ')}, database ${started.database}, ` +
+				`Redis prefix ${started.redisPrefix}`,
+		);
+		return env;
+	} catch (error) {
+		if (cluster) {
+			saveClusterLogs(cluster, name);
+			await cluster.stop().catch(() => {});
+		}
+		await handle.close();
+		throw error;
+	}
+}
+
+/** Copies every process's log to test-artifacts/e2e/<name>.<process>.log. */
+export function saveClusterLogs(cluster: QueueCluster, name: string) {
+	const dir = path.join(ARTIFACTS, 'e2e');
+	fs.mkdirSync(dir, { recursive: true });
+	for (const [proc, file] of Object.entries(cluster.logFiles())) {
+		try {
+			if (file && fs.existsSync(file)) fs.copyFileSync(file, path.join(dir, `${name}.${proc}.log`));
+		} catch {
+			// best effort
+		}
+	}
+}
+
+export const TRIGGER_NODE = 'Customer replied';
+export const SWITCH_NODE = 'What did they say?';
+export const DEDUP_NODE = 'Remove Duplicates';
+
+/**
+ * The appointment-confirmation example, pointed at the sandbox credential, with a fresh
+ * webhookId (so several variants can exist in one database). With `removeDuplicates`, n8n's
+ * built-in Remove Duplicates node ("Remove Items Processed in Previous Executions", value
+ * `{{ $json.id }}`) sits between the trigger and the Switch.
+ */
+export function appointmentWorkflow(
+	env: E2eEnv,
+	opts: { name: string; removeDuplicates?: boolean },
+): N8nWorkflow & { webhookId: string } {
+	const example = JSON.parse(
+		fs.readFileSync(path.join(REPO_ROOT, 'examples', 'appointment-confirmation.json'), 'utf8'),
+	) as N8nWorkflow;
+	const wf = rewriteCredentials(example, env.credential.id, env.credential.name);
+	const webhookId = uniqueWebhookId();
+	const nodes = wf.nodes.map((n) => (n.name === TRIGGER_NODE ? { ...n, webhookId } : n));
+	const connections = { ...(wf.connections as Record<string, any>) };
+	if (opts.removeDuplicates) {
+		const trigger = nodes.find((n) => n.name === TRIGGER_NODE)!;
+		nodes.push({
+			name: DEDUP_NODE,
+			type: 'n8n-nodes-base.removeDuplicates',
+			typeVersion: 2,
+			position: [trigger.position[0] + 110, trigger.position[1] + 120],
+			parameters: {
+				operation: 'removeItemsSeenInPreviousExecutions',
+				logic: 'removeItemsWithAlreadySeenKeyValues',
+				dedupeValue: '={{ $json.id }}',
+				options: {},
+			},
+		});
+		connections[TRIGGER_NODE] = { main: [[{ node: DEDUP_NODE, type: 'main', index: 0 }]] };
+		connections[DEDUP_NODE] = { main: [[{ node: SWITCH_NODE, type: 'main', index: 0 }]] };
+	}
+	return { ...wf, name: opts.name, nodes, connections, webhookId };
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
+export async function mapLimit<T, R>(
+	items: T[],
+	limit: number,
+	fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const out: R[] = new Array(items.length);
+	let next = 0;
+	const run = async () => {
+		while (next < items.length) {
+			const i = next++;
+			out[i] = await fn(items[i], i);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+	return out;
+}
+
+/**
+ * Polls the workflow's executions until at least `min` exist, none is running, and the count
+ * has not changed for `quietMs`. Returns the final count.
+ */
+export async function waitForQuietExecutions(
+	env: E2eEnv,
+	workflowId: string,
+	min: number,
+	opts: { timeoutMs?: number; quietMs?: number } = {},
+): Promise<number> {
+	const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
+	const quietMs = opts.quietMs ?? 4_000;
+	let lastCount = -1;
+	let since = Date.now();
+	for (;;) {
+		const list = await env.n8n.api.listExecutions({ workflowId });
+		const busy = list.some((e) => e.status === 'running' || e.status === 'new');
+		if (list.length !== lastCount || busy) {
+			lastCount = list.length;
+			since = Date.now();
+		} else if (list.length >= min && Date.now() - since >= quietMs) {
+			return list.length;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(
+				`workflow ${workflowId}: ${list.length} executions (wanted >= ${min}, quiet) after timeout; ` +
+					`statuses ${[...new Set(list.map((e) => e.status))].join(',')}`,
+			);
+		}
+		await sleep(500);
+	}
+}
