@@ -77,7 +77,9 @@ export interface RoundRobinProxy {
 
 /** A tiny round-robin HTTP proxy on 127.0.0.1 that records which backend served each request. */
 export async function startRoundRobinProxy(backends: string[] = []): Promise<RoundRobinProxy> {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+	// No keep-alive: a reused socket that n8n closed at the same moment (its keepAliveTimeout) ends
+	// in ECONNRESET after the request may have been processed, which the sender would retry.
+	const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
 	let next = 0;
 	const proxy: RoundRobinProxy = {
 		url: '',
