@@ -85,25 +85,30 @@ describe('Message → Send', () => {
 		[1, 1],
 		[250, 3],
 		[10000, 100],
-	])('batches %i items into exactly %i requests', async (n, requests) => {
-		let calls = 0;
-		const sizes: number[] = [];
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.times(requests + 1)
-			.reply((_uri, body) => {
-				calls++;
-				sizes.push((body as { messages: unknown[] }).messages.length);
-				return [202, acceptAll(body as never)];
+	])(
+		'batches %i items into exactly %i requests',
+		async (n, requests) => {
+			let calls = 0;
+			const sizes: number[] = [];
+			nock(BASE_URL)
+				.post('/v1/messages')
+				.times(requests + 1)
+				.reply((_uri, body) => {
+					calls++;
+					sizes.push((body as { messages: unknown[] }).messages.length);
+					return [202, acceptAll(body as never)];
+				});
+			const { output } = await executeActionNode({ parameters: sendParams() }, people(n));
+			expect(calls).toBe(requests);
+			expect(sizes.every((s) => s <= 100)).toBe(true);
+			expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
+			expect(output[0]).toHaveLength(n);
+			output[0].forEach((item, i) => {
+				expect(item.pairedItem).toEqual({ item: i });
+				expect(item.json.metadata).toEqual({ appointmentId: `A${i}` });
 			});
-		const { output } = await executeActionNode({ parameters: sendParams() }, people(n));
-		expect(calls).toBe(requests);
-		expect(sizes.every((s) => s <= 100)).toBe(true);
-		expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
-		expect(output[0]).toHaveLength(n);
-		output[0].forEach((item, i) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json.metadata).toEqual({ appointmentId: `A${i}` });
-		});
-	});
+		},
+		// 10,000 items resolve 30,000 expressions in n8n; a busy CI machine needs the headroom.
+		120_000,
+	);
 });
