@@ -19,7 +19,8 @@ import { FAMILY_EVENTS, validateOutput } from './shape';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
 const RUNS = Number(process.env.FUZZ_RUNS ?? (FULL ? 100_000 : 5_000));
-const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
+// CI replays one fixed seed (reproducible); the full run draws a fresh one, printed on failure.
+const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : FULL ? undefined : 20_261_127;
 const params = (numRuns = RUNS): fc.Parameters<unknown> => ({
 	numRuns,
 	seed: SEED,
@@ -28,7 +29,7 @@ const params = (numRuns = RUNS): fc.Parameters<unknown> => ({
 jest.setTimeout(FULL ? 60 * 60_000 : 120_000);
 
 /** Documented-shape gaps found by this suite; strict checks for them are skipped below. */
-const KNOWN_GAPS: LenientField[] = ['timestamps', 'retryCount', 'format', 'metadataKeys'];
+const KNOWN_GAPS: LenientField[] = ['timestamps', 'numbers', 'format', 'metadataKeys'];
 
 const SECRET = 'c'.repeat(64);
 const WEBHOOK_URL = 'https://n8n.example.com/webhook/hook-uuid/webhook';
@@ -355,8 +356,8 @@ describe('normaliseEvent under generated payloads', () => {
 	it.skip('F1: receivedAt/submittedAt are always ISO-8601 UTC or empty', () => {
 		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'timestamps')), params());
 	});
-	it.skip('F2: retryCount is always a delivery attempt number (integer >= 0)', () => {
-		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'retryCount')), params());
+	it.skip('F2: retryCount and statusCode are always non-negative safe integers', () => {
+		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'numbers')), params());
 	});
 	it.skip('F3: format is always SMS or MMS', () => {
 		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'format')), params());
@@ -555,5 +556,4 @@ describe('deeply nested payloads', () => {
 	// throws and n8n answers 500. Kept failing on purpose until fixed.
 	it.skip('F5: a metadata value nested 20,000 deep: no throw escapes', () =>
 		normaliseDeepMetadata(20_000));
-});
 });

@@ -14,7 +14,8 @@ import { executeActionNode } from '../helpers/n8n';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
 const TOTAL = Number(process.env.SEND_FAULT_MESSAGES ?? (FULL ? 10_000 : 2_000));
-const TIMEOUT_MS = 2_000;
+// Generous under FULL: 6 executions share this process with the sandbox, so a 202 can be late.
+const TIMEOUT_MS = FULL ? 10_000 : 2_000;
 /** A 429 was never accepted, so the transport may retry it more often than a 5xx. */
 const RATE_LIMITED_ATTEMPTS =
 	(DEFAULT_RETRY_POLICY as { maxRateLimitedAttempts?: number }).maxRateLimitedAttempts ??

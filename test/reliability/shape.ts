@@ -8,7 +8,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-export type LenientField = 'timestamps' | 'retryCount' | 'format' | 'metadataKeys';
+export type LenientField = 'timestamps' | 'numbers' | 'format' | 'metadataKeys';
 
 export const FAMILY_EVENTS: Record<string, string[]> = {
 	reply: ['RECEIVED_SMS', 'RECEIVED_MMS'],
@@ -83,8 +83,13 @@ export function validateOutput(json: IDataObject, options: ValidateOptions = {})
 		if (options.knownEventsOnly && !DR_STATUSES.includes(status)) fail(`DR status ${status}`);
 	}
 	const code = json.statusCode;
-	if (code !== null && !(typeof code === 'number' && Number.isSafeInteger(code) && code >= 0)) {
-		fail(`statusCode ${String(code)}`);
+	if (code !== null && typeof code !== 'number') fail(`statusCode is ${typeof code}`);
+	if (
+		typeof code === 'number' &&
+		!lenient.has('numbers') &&
+		!(Number.isSafeInteger(code) && code >= 0)
+	) {
+		fail(`statusCode ${String(code)} is not a status code`);
 	}
 	if (code === null && json.statusDescription !== '') fail('description without a code');
 
@@ -130,7 +135,7 @@ export function validateOutput(json: IDataObject, options: ValidateOptions = {})
 	// retryCount: MessageMedia's delivery attempt number
 	const retry = json.retryCount;
 	if (typeof retry !== 'number' || !Number.isFinite(retry)) fail(`retryCount ${String(retry)}`);
-	else if (!lenient.has('retryCount') && !(Number.isSafeInteger(retry) && retry >= 0)) {
+	else if (!lenient.has('numbers') && !(Number.isSafeInteger(retry) && retry >= 0)) {
 		fail(`retryCount ${retry} is not an attempt number`);
 	}
 
