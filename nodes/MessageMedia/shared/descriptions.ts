@@ -2,6 +2,30 @@ import type { INodeProperties } from 'n8n-workflow';
 
 export type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
+/** Lets users type local numbers: shared by every operation that takes phone numbers. */
+export const defaultCountryCodeOption: INodeProperties = {
+	displayName: 'Default Country Code',
+	name: 'defaultCountryCode',
+	type: 'string',
+	default: '',
+	placeholder: '61',
+	description:
+		'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
+};
+
+/** An Options collection holding only Default Country Code. */
+export function countryCodeOptions(show: Show): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [defaultCountryCodeOption],
+	};
+}
+
 // Send and Wait owns the callback URL and delivery reports, so those options are not offered there.
 const WAIT_MANAGED_OPTIONS = ['callbackUrl', 'deliveryReport'];
 
@@ -107,15 +131,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 						description:
 							'MessageMedia posts delivery reports and replies for this message to this URL',
 					},
-					{
-						displayName: 'Default Country Code',
-						name: 'defaultCountryCode',
-						type: 'string',
-						default: '',
-						placeholder: '61',
-						description:
-							'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
-					},
+					defaultCountryCodeOption,
 					{
 						displayName: 'Delivery Report',
 						name: 'deliveryReport',

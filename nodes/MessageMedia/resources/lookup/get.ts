@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { countryCodeOptions } from '../../shared/descriptions';
 import { forEachItem } from '../../shared/execute';
 import { requireE164 } from '../../shared/phone';
 import type { OperationDefinition } from '../../shared/types';
@@ -39,25 +40,7 @@ const description: INodeProperties[] = [
 		description: 'Details to add to the country code and number. MessageMedia may charge for them.',
 		displayOptions: { show: showOnlyForLookupGet },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showOnlyForLookupGet },
-		options: [
-			{
-				displayName: 'Default Country Code',
-				name: 'defaultCountryCode',
-				type: 'string',
-				default: '',
-				placeholder: '61',
-				description:
-					'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
-			},
-		],
-	},
+	countryCodeOptions(showOnlyForLookupGet),
 ];
 
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {

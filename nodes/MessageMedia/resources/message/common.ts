@@ -1,6 +1,5 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-
-type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+import type { Show } from '../../shared/descriptions';
 
 export function messageIdField(show: Show, description: string): INodeProperties {
 	return {

@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { chunk, forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport';
-import { countryCodeOption, NUMBERS_PER_REQUEST, numbersField, readNumbers } from './common';
+import { countryCodeOptions } from '../../shared/descriptions';
+import { NUMBERS_PER_REQUEST, numbersField, readNumbers } from './common';
 
 const showOnlyForOptOutAdd = { resource: ['optOut'], operation: ['add'] };
 
@@ -12,7 +13,7 @@ const description: INodeProperties[] = [
 		showOnlyForOptOutAdd,
 		'Comma-separated phone numbers, or an expression returning an array. MessageMedia will not send to them.',
 	),
-	countryCodeOption(showOnlyForOptOutAdd),
+	countryCodeOptions(showOnlyForOptOutAdd),
 ];
 
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {

@@ -8,7 +8,8 @@ import type {
 import { chunk, forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport';
-import { countryCodeOption, NUMBERS_PER_REQUEST, numbersField, readNumbers } from './common';
+import { countryCodeOptions } from '../../shared/descriptions';
+import { NUMBERS_PER_REQUEST, numbersField, readNumbers } from './common';
 
 const showOnlyForOptOutCheck = { resource: ['optOut'], operation: ['check'] };
 
@@ -17,7 +18,7 @@ const description: INodeProperties[] = [
 		showOnlyForOptOutCheck,
 		'Comma-separated phone numbers, or an expression returning an array. Outputs one item per number.',
 	),
-	countryCodeOption(showOnlyForOptOutCheck),
+	countryCodeOptions(showOnlyForOptOutCheck),
 ];
 
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {

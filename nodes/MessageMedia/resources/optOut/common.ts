@@ -3,8 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { requireE164 } from '../../shared/phone';
 import { parseIdList } from '../reply/common';
-
-type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+import type { Show } from '../../shared/descriptions';
 
 /** Numbers per request; MessageMedia pages the list at 100, so batches stay at that size too. */
 export const NUMBERS_PER_REQUEST = 100;
@@ -19,28 +18,6 @@ export function numbersField(show: Show, description: string): INodeProperties {
 		placeholder: 'e.g. +61491570156, +61491570157',
 		description,
 		displayOptions: { show },
-	};
-}
-
-export function countryCodeOption(show: Show): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Default Country Code',
-				name: 'defaultCountryCode',
-				type: 'string',
-				default: '',
-				placeholder: '61',
-				description:
-					'Turns local numbers such as 0491 570 156 into international ones by adding this country code',
-			},
-		],
 	};
 }
 

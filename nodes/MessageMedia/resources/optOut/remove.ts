@@ -9,7 +9,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaRequest } from '../../transport';
-import { countryCodeOption, toApiNumber } from './common';
+import { countryCodeOptions } from '../../shared/descriptions';
+import { toApiNumber } from './common';
 
 const showOnlyForOptOutRemove = { resource: ['optOut'], operation: ['remove'] };
 
@@ -24,7 +25,7 @@ const description: INodeProperties[] = [
 		description: 'The number to allow messages to again',
 		displayOptions: { show: showOnlyForOptOutRemove },
 	},
-	countryCodeOption(showOnlyForOptOutRemove),
+	countryCodeOptions(showOnlyForOptOutRemove),
 ];
 
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {

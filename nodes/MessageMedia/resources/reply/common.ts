@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { chunk } from '../../shared/execute';
 import { messageMediaApiRequest } from '../../transport';
-
-type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+import type { Show } from '../../shared/descriptions';
+import { returnAllFields } from '../../shared/descriptions';
 
 /** MessageMedia confirms at most this many IDs per request. */
 export const MAX_CONFIRM_IDS = 100;
@@ -22,23 +22,7 @@ export function pollingListFields(show: Show, noun: string): INodeProperties[] {
 			default: '',
 			displayOptions: { show },
 		},
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_UNCONFIRMED },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
-		},
+		...returnAllFields(show, MAX_UNCONFIRMED),
 	];
 }
 

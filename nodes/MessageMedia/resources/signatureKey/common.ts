@@ -1,6 +1,5 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-
-type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+import type { Show } from '../../shared/descriptions';
 
 export const SIGNATURE_KEYS_PATH = '/v1/iam/signature_keys';
 

@@ -2,8 +2,7 @@ import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MESSAGE_EVENTS } from '../../shared/events';
-
-type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+import type { Show } from '../../shared/descriptions';
 
 export function webhookIdField(show: Show, description: string): INodeProperties {
 	return {
