@@ -81,6 +81,8 @@ export function saveClusterLogs(cluster: QueueCluster, name: string) {
 export const TRIGGER_NODE = 'Customer replied';
 export const SWITCH_NODE = 'What did they say?';
 export const DEDUP_NODE = 'Remove Duplicates';
+export const CLAIM_NODE = 'Claim event (Redis INCR)';
+export const FIRST_COPY_NODE = 'First copy?';
 
 /**
  * The appointment-confirmation example, pointed at the sandbox credential, with a fresh
@@ -90,7 +92,16 @@ export const DEDUP_NODE = 'Remove Duplicates';
  */
 export function appointmentWorkflow(
 	env: E2eEnv,
-	opts: { name: string; removeDuplicates?: boolean },
+	opts: {
+		name: string;
+		removeDuplicates?: boolean;
+		/**
+		 * An atomic claim in Redis between the trigger and the Switch: Redis node "Increment"
+		 * `<keyPrefix>{{ $json.id }}` (expires after a day), then an If that lets only the value 1
+		 * through. The Switch then reads the event from the trigger node.
+		 */
+		redisClaim?: { credential: { id: string; name: string }; keyPrefix: string };
+	},
 ): N8nWorkflow & { webhookId: string } {
 	const example = JSON.parse(
 		fs.readFileSync(path.join(REPO_ROOT, 'examples', 'appointment-confirmation.json'), 'utf8'),
@@ -115,6 +126,56 @@ export function appointmentWorkflow(
 		});
 		connections[TRIGGER_NODE] = { main: [[{ node: DEDUP_NODE, type: 'main', index: 0 }]] };
 		connections[DEDUP_NODE] = { main: [[{ node: SWITCH_NODE, type: 'main', index: 0 }]] };
+	}
+	if (opts.redisClaim) {
+		const trigger = nodes.find((n) => n.name === TRIGGER_NODE)!;
+		const [x, y] = trigger.position;
+		nodes.push(
+			{
+				name: CLAIM_NODE,
+				type: 'n8n-nodes-base.redis',
+				typeVersion: 1,
+				position: [x + 110, y + 120],
+				parameters: {
+					operation: 'incr',
+					key: `=${opts.redisClaim.keyPrefix}{{ $json.id }}`,
+					expire: true,
+					ttl: 86400,
+				},
+				credentials: { redis: opts.redisClaim.credential },
+			},
+			{
+				name: FIRST_COPY_NODE,
+				type: 'n8n-nodes-base.if',
+				typeVersion: 2.2,
+				position: [x + 220, y + 120],
+				parameters: {
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+						conditions: [
+							{
+								id: 'first-copy',
+								leftValue: '={{ Object.values($json)[0] }}',
+								rightValue: 1,
+								operator: { type: 'number', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					looseTypeValidation: true,
+					options: {},
+				},
+			},
+		);
+		connections[TRIGGER_NODE] = { main: [[{ node: CLAIM_NODE, type: 'main', index: 0 }]] };
+		connections[CLAIM_NODE] = { main: [[{ node: FIRST_COPY_NODE, type: 'main', index: 0 }]] };
+		connections[FIRST_COPY_NODE] = { main: [[{ node: SWITCH_NODE, type: 'main', index: 0 }], []] };
+		// After the claim the item is { <key>: n }: the Switch reads the event from the trigger.
+		const sw = nodes.find((n) => n.name === SWITCH_NODE)!;
+		const text = JSON.stringify(sw.parameters)
+			.split('{{ $json.')
+			.join(`{{ $('${TRIGGER_NODE}').item.json.`);
+		sw.parameters = JSON.parse(text);
 	}
 	return { ...wf, name: opts.name, nodes, connections, webhookId };
 }
