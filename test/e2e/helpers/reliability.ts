@@ -168,3 +168,35 @@ export async function mapLimit<T, R>(
 	);
 	return results;
 }
+
+/**
+ * Waits until every event has a final outcome at the sandbox: a 200, or `retries + 1` attempts
+ * (abandoned). The sandbox's `pendingJobs` counts scheduled retries only, not deliveries in flight.
+ */
+export async function eventsSettled(
+	env: E2eEnv,
+	ids: string[],
+	retries: number,
+	opts: { timeoutMs?: number; webhookId?: string } = {},
+) {
+	return pollUntil(
+		`a final delivery outcome for ${ids.length} events`,
+		async () => {
+			const deliveries = (await env.sandbox.deliveries(10_000)).filter(
+				(d) => !opts.webhookId || d.webhook_id === opts.webhookId,
+			);
+			const byId = new Map<string, Array<number | string>>();
+			for (const d of deliveries) {
+				const id = ids.find((i) => d.body.includes(i));
+				if (id) byId.set(id, [...(byId.get(id) ?? []), d.status]);
+			}
+			const open = ids.filter((id) => {
+				const statuses = byId.get(id) ?? [];
+				return !statuses.includes(200) && statuses.length < retries + 1;
+			});
+			return { byId, open };
+		},
+		(r) => r.open.length === 0,
+		{ timeoutMs: opts.timeoutMs ?? 300_000, intervalMs: 1_000 },
+	).then((r) => r.byId);
+}
