@@ -19,7 +19,7 @@ import {
 	startE2e,
 	triggerWorkflow,
 } from './helpers/harness';
-import { eventsSettled, FULL, listExecutions, mapLimit } from './helpers/reliability';
+import { eventsSettled, FULL, listExecutions, mapLimit, restartN8n } from './helpers/reliability';
 
 const BURST = FULL ? 2_000 : 300;
 const CUSTOMER = '+61491570156';
@@ -144,7 +144,7 @@ describe('reliability: delivery guarantees', () => {
 			})();
 			await sleep(3_000);
 			const down = Date.now();
-			await env.n8n.restart({ hard });
+			const restart = await restartN8n(env, hard);
 			const up = Date.now();
 			await sleep(3_000);
 			streaming = false;
@@ -160,6 +160,7 @@ describe('reliability: delivery guarantees', () => {
 				events: sent.length,
 				sentWhileDown: sent.filter((s) => s.at >= down && s.at <= up).length,
 				downtimeMs: up - down,
+				restartAttempts: restart.attempts,
 			};
 			for (const f of flows) {
 				await executionsSettled(env, f.id);

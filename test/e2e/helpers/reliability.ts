@@ -200,3 +200,20 @@ export async function eventsSettled(
 		{ timeoutMs: opts.timeoutMs ?? 300_000, intervalMs: 1_000 },
 	).then((r) => r.byId);
 }
+
+/**
+ * `n8n.restart()`, retried when the harness's post-boot login meets n8n's transient 503 "Database
+ * is not ready!" (scripts/n8n/n8n.ts boot() then kills the fresh process; see the README's
+ * findings). Returns the milliseconds until n8n was back and logged in, and the attempts taken.
+ */
+export async function restartN8n(env: E2eEnv, hard: boolean) {
+	const started = Date.now();
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await env.n8n.restart({ hard: attempt === 1 ? hard : false });
+			return { ms: Date.now() - started, attempts: attempt };
+		} catch (error) {
+			if (attempt >= 3 || !/503/.test(String(error))) throw error;
+		}
+	}
+}
