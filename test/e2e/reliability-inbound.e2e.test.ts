@@ -651,11 +651,9 @@ describe('reliability: inbound hostility against the production webhook URL', ()
 		expect(list.length).toBeLessThanOrEqual(r.status === 200 ? 1 : 0);
 	});
 
-	// F5 (test/reliability/README.md "Findings"): a metadata value nested ~5,000+ levels makes
-	// normaliseEvent throw a RangeError from JSON.stringify; the trigger should answer 400 (it is
-	// not a MessageMedia event). Measured: n8n answers 500 "Workflow could not be started!" and
-	// records an error execution. Kept failing on purpose until fixed.
-	it.skip('F5: a reply with 20,000-deep metadata gets a 400, starts nothing', async () => {
+	// F5 (test/reliability/README.md "Findings"): a metadata value nested ~5,000+ levels used to
+	// escape normaliseEvent as a RangeError (n8n answered 500 and recorded an error execution).
+	it('F5: a reply with 20,000-deep metadata gets a 400, starts nothing', async () => {
 		const before = await executionCount(env, wf.plain);
 		const body = `{"reply_id":"deep-meta","content":"yes","metadata":{"k":${deep('{"a":', '}', 20_000)}}}`;
 		const r = await rawPost(url.plain, body, withSecret('plain'));

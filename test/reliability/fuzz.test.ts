@@ -29,7 +29,8 @@ const params = (numRuns = RUNS): fc.Parameters<unknown> => ({
 jest.setTimeout(FULL ? 60 * 60_000 : 120_000);
 
 /** Documented-shape gaps found by this suite; strict checks for them are skipped below. */
-const KNOWN_GAPS: LenientField[] = ['timestamps', 'numbers', 'format', 'metadataKeys'];
+// F1-F4 were fixed in the normaliser; nothing is lenient any more.
+const KNOWN_GAPS: LenientField[] = [];
 
 const SECRET = 'c'.repeat(64);
 const WEBHOOK_URL = 'https://n8n.example.com/webhook/hook-uuid/webhook';
@@ -351,18 +352,17 @@ describe('normaliseEvent under generated payloads', () => {
 		);
 	});
 
-	// Strict checks of fields whose documented shape hostile input can break: product gaps, see
-	// test/reliability/README.md "Findings" (F1-F4). Kept failing on purpose until fixed.
-	it.skip('F1: receivedAt/submittedAt are always ISO-8601 UTC or empty', () => {
+	// Strict checks of fields whose documented shape hostile input used to break (README "Findings").
+	it('F1: receivedAt/submittedAt are always ISO-8601 UTC or empty', () => {
 		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'timestamps')), params());
 	});
-	it.skip('F2: retryCount and statusCode are always non-negative safe integers', () => {
+	it('F2: retryCount and statusCode are always non-negative safe integers', () => {
 		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'numbers')), params());
 	});
-	it.skip('F3: format is always SMS or MMS', () => {
+	it('F3: format is always SMS or MMS (or TTS or empty for a report)', () => {
 		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'format')), params());
 	});
-	it.skip('F4: no metadata key is lost (e.g. "__proto__")', () => {
+	it('F4: no metadata key is lost (e.g. "__proto__")', () => {
 		fc.assert(normaliseProperty(KNOWN_GAPS.filter((g) => g !== 'metadataKeys')), params());
 	});
 });
@@ -551,9 +551,7 @@ describe('deeply nested payloads', () => {
 		normaliseDeepMetadata(levels),
 	);
 
-	// F5 (see README "Findings"): normaliseEvent stringifies nested metadata values with
-	// JSON.stringify, which throws RangeError (not PayloadError) beyond ~5,000 levels, so webhook()
-	// throws and n8n answers 500. Kept failing on purpose until fixed.
-	it.skip('F5: a metadata value nested 20,000 deep: no throw escapes', () =>
+	// F5 (README "Findings"): too-deep metadata used to escape as a RangeError (n8n answered 500).
+	it('F5: a metadata value nested 20,000 deep: no throw escapes', () =>
 		normaliseDeepMetadata(20_000));
 });

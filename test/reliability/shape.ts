@@ -139,9 +139,9 @@ export function validateOutput(json: IDataObject, options: ValidateOptions = {})
 		fail(`retryCount ${retry} is not an attempt number`);
 	}
 
-	// format: SMS / MMS ('' for a delivery report that did not say)
+	// format: SMS / MMS; a delivery report may also be about a TTS call, or not say ('')
 	if (typeof json.format === 'string' && !lenient.has('format')) {
-		const allowed = family === 'delivery_report' ? ['', 'SMS', 'MMS'] : ['SMS', 'MMS'];
+		const allowed = family === 'delivery_report' ? ['', 'SMS', 'MMS', 'TTS'] : ['SMS', 'MMS'];
 		if (!allowed.includes(json.format)) fail(`format ${JSON.stringify(json.format).slice(0, 40)}`);
 	}
 

@@ -97,7 +97,27 @@ export function toIsoTimestamp(value: unknown): string {
 		return new Date(n < 1e12 ? n * 1000 : n).toISOString();
 	}
 	const parsed = Date.parse(text);
-	return Number.isNaN(parsed) ? text : new Date(parsed).toISOString();
+	// An unreadable time becomes empty rather than passing through: the field is documented as ISO.
+	return Number.isNaN(parsed) ? '' : new Date(parsed).toISOString();
+}
+
+/** Copies a value onto an object even for keys such as `__proto__` that plain assignment drops. */
+function setOwn(target: IDataObject, key: string, value: string): void {
+	Object.defineProperty(target, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
+}
+
+function stringifyNested(value: object): string {
+	try {
+		return JSON.stringify(value);
+	} catch {
+		// Too deep to serialise (RangeError) or circular: not something MessageMedia sends.
+		throw new PayloadError('A metadata value is nested too deeply');
+	}
 }
 
 function metadataOf(value: unknown): IDataObject {
@@ -105,8 +125,11 @@ function metadataOf(value: unknown): IDataObject {
 	const out: IDataObject = {};
 	for (const [key, v] of Object.entries(value as IDataObject)) {
 		if (key === '') continue;
-		out[key] =
-			v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+		setOwn(
+			out,
+			key,
+			v === null || v === undefined ? '' : typeof v === 'object' ? stringifyNested(v) : String(v),
+		);
 	}
 	return out;
 }
@@ -124,6 +147,10 @@ function attachmentsOf(value: unknown): NormalisedAttachment[] {
 }
 
 export class PayloadError extends Error {}
+
+// A reply is a text or a picture; a report can be about a text-to-speech call too.
+const REPLY_FORMATS = ['SMS', 'MMS'];
+const REPORT_FORMATS = ['SMS', 'MMS', 'TTS'];
 
 /** Tells the event apart from the id fields the template (or a callback push) carries. */
 function identify(p: IDataObject): { family: EventFamily; id: string; eventName: MessageEvent } {
@@ -173,11 +200,12 @@ export function normaliseEvent(
 	const source = str(payload.source_number);
 	const destination = str(payload.destination_number);
 	const code = str(payload.error_code ?? payload.status_code);
-	const statusCode = /^\d+$/.test(code) ? Number(code) : null;
+	const statusCode = /^\d{1,6}$/.test(code) ? Number(code) : null;
 	const isReport = family === 'delivery_report';
 	const content = str(payload.content);
 	const originalText = str(payload.original_text);
 	const retries = Number(str(payload.retry_count));
+	const format = str(payload.format).toUpperCase();
 
 	const raw: IDataObject = { ...payload };
 	if (Array.isArray(payload.attachments)) {
@@ -210,15 +238,21 @@ export function normaliseEvent(
 		receivedAt: toIsoTimestamp(payload.date_received),
 		submittedAt: toIsoTimestamp(payload.submitted_date),
 		metadata,
-		retryCount: Number.isFinite(retries) ? retries : 0,
+		retryCount: Number.isSafeInteger(retries) && retries >= 0 ? retries : 0,
 		accountId: str(payload.account_id) || str(vendor.account_id),
-		format:
-			str(payload.format).toUpperCase() || (isReport ? '' : attachments.length ? 'MMS' : 'SMS'),
+		format: (isReport ? REPORT_FORMATS : REPLY_FORMATS).includes(format)
+			? format
+			: isReport
+				? ''
+				: attachments.length
+					? 'MMS'
+					: 'SMS',
 		raw,
 	};
 	if (family === 'reply') event.intent = classifyIntent(content, options.keywords);
 	// An opt-out is a stop by definition, whatever the keyword lists say.
 	if (family === 'opt_out') event.intent = 'stop';
-	for (const [key, value] of Object.entries(metadata)) event[`metadata_${key}`] = value;
+	for (const [key, value] of Object.entries(metadata))
+		setOwn(event, `metadata_${key}`, value as string);
 	return { event, attachments };
 }
