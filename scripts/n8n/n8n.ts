@@ -771,12 +771,28 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		api.apiKey = state.apiKey;
 	};
 
+	// Right after it reports ready, n8n can still answer 503 "Database is not ready!" for a few
+	// seconds under load (its DB ping waits for a pooled connection); bootstrap is safe to repeat.
+	const whileDatabaseWarmsUp = async (fn: () => Promise<void>) => {
+		const deadline = Date.now() + 90_000;
+		for (;;) {
+			try {
+				return await fn();
+			} catch (error) {
+				if (!(error instanceof N8nApiError && error.status === 503) || Date.now() > deadline) {
+					throw error;
+				}
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+			}
+		}
+	};
+
 	const boot = async () => {
 		const started = Date.now();
 		spawnN8n();
 		try {
 			await waitReady();
-			if (setup) await bootstrap();
+			if (setup) await whileDatabaseWarmsUp(bootstrap);
 		} catch (error) {
 			await signal('SIGKILL', 0);
 			throw error;
