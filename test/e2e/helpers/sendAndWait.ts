@@ -3,15 +3,11 @@
  * a private build of the package, small HTTP/sandbox clients, the booking workflow derived from
  * examples/appointment-send-and-wait.json, n8n's resume-URL signing, and run-data accessors.
  */
-import { createHash, createHmac } from 'crypto';
-import { execFile } from 'child_process';
+import { createHmac } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { promisify } from 'util';
 
 import type { N8nExecution, N8nWorkflow } from '../../../scripts/n8n/n8n';
-
-const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e-send-and-wait');
@@ -31,8 +27,6 @@ export const BRANCHES = [
 ] as const;
 export type BranchKey = (typeof BRANCHES)[number]['key'];
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 // ---------------------------------------------------------------------------------- artifacts
 
 export function saveArtifact(name: string, content: unknown): void {
@@ -47,85 +41,8 @@ export function saveArtifact(name: string, content: unknown): void {
 	}
 }
 
-// ------------------------------------------------------------------------------ private build
-
-function listFiles(dir: string, out: string[] = []): string[] {
-	if (!fs.existsSync(dir)) return out;
-	for (const entry of fs
-		.readdirSync(dir, { withFileTypes: true })
-		.sort((a, b) => a.name.localeCompare(b.name))) {
-		const full = path.join(dir, entry.name);
-		if (entry.isDirectory()) listFiles(full, out);
-		else out.push(full);
-	}
-	return out;
-}
-
-/** Written last into a finished build folder. */
-const BUILD_MARKER = '.build-complete';
-
-/**
- * Compiles the current nodes/ and credentials/ into test-artifacts/e2e-send-and-wait/package/<hash>
- * (package.json, index.js, dist/ with icons): the repo's dist/ may be rebuilt by someone else while
- * this suite stages it. Returns the package folder for startN8n({ packageDir }).
- */
-export async function buildPackage(): Promise<string> {
-	const hash = createHash('sha256');
-	const sources = [
-		...listFiles(path.join(REPO_ROOT, 'nodes')),
-		...listFiles(path.join(REPO_ROOT, 'credentials')),
-		...['package.json', 'tsconfig.json', 'tsconfig.build.json', 'index.js'].map((f) =>
-			path.join(REPO_ROOT, f),
-		),
-	];
-	for (const file of sources) {
-		if (!fs.existsSync(file)) continue;
-		hash.update(path.relative(REPO_ROOT, file));
-		hash.update(fs.readFileSync(file));
-	}
-	const root = path.join(ARTIFACTS, 'package');
-	const final = path.join(root, hash.digest('hex').slice(0, 16));
-	if (fs.existsSync(path.join(final, BUILD_MARKER))) return final;
-	fs.mkdirSync(root, { recursive: true });
-	const tmp = fs.mkdtempSync(path.join(root, 'tmp-'));
-	try {
-		const dist = path.join(tmp, 'dist');
-		await execFileAsync(
-			process.execPath,
-			[
-				path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-				'-p',
-				'tsconfig.build.json',
-				'--outDir',
-				dist,
-				'--tsBuildInfoFile',
-				path.join(dist, '.tsbuildinfo'),
-			],
-			{ cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
-		);
-		for (const folder of ['nodes', 'credentials']) {
-			for (const file of listFiles(path.join(REPO_ROOT, folder))) {
-				if (!/\.(svg|png)$/.test(file)) continue;
-				const target = path.join(dist, path.relative(REPO_ROOT, file));
-				fs.mkdirSync(path.dirname(target), { recursive: true });
-				fs.copyFileSync(file, target);
-			}
-		}
-		for (const file of ['package.json', 'index.js', 'README.md', 'LICENSE']) {
-			const src = path.join(REPO_ROOT, file);
-			if (fs.existsSync(src)) fs.copyFileSync(src, path.join(tmp, file));
-		}
-		fs.writeFileSync(path.join(tmp, BUILD_MARKER), new Date().toISOString());
-		// An unfinished folder of an interrupted run (no marker) is replaced.
-		fs.rmSync(final, { recursive: true, force: true });
-		fs.renameSync(tmp, final);
-		return final;
-	} catch (error) {
-		fs.rmSync(tmp, { recursive: true, force: true });
-		if (fs.existsSync(path.join(final, BUILD_MARKER))) return final;
-		throw error;
-	}
-}
+/** The current sources compiled into a private folder (shared with the other e2e suites). */
+export { builtPackageDir as buildPackage } from './package';
 
 // ----------------------------------------------------------------------------------------- http
 
@@ -161,24 +78,7 @@ export async function http<T = any>(
 }
 
 /** Polls `fn` until `done(value)`; throws with the last value after the timeout. */
-export async function pollUntil<T>(
-	what: string,
-	fn: () => Promise<T>,
-	done: (value: T) => boolean,
-	opts: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-	const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-	for (;;) {
-		const last = await fn();
-		if (done(last)) return last;
-		if (Date.now() > deadline) {
-			throw new Error(
-				`timed out waiting for ${what}; last value: ${JSON.stringify(last).slice(0, 2000)}`,
-			);
-		}
-		await sleep(opts.intervalMs ?? 200);
-	}
-}
+export { pollUntil, sleep } from './harness';
 
 // -------------------------------------------------------------------------------------- sandbox
 
