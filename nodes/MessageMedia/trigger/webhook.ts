@@ -9,7 +9,7 @@ import type {
 import { expandEvents } from '../shared/events';
 import { parseIntentKeywords } from '../shared/intent';
 import { toE164 } from '../shared/phone';
-import { dedupStoreFor } from './dedup';
+import { claimPersisted, dedupStoreFor, releasePersisted } from './dedup';
 import { staticDataOf } from './lifecycle';
 import { normaliseEvent, PayloadError } from './normalise';
 import { SECRET_HEADER } from './template';
@@ -100,7 +100,12 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			? dedupStoreFor(String(this.getWorkflow().id), this.getNode().id, registeredUrl)
 			: undefined;
 	const dedupKey = `${event.eventName}:${event.id}`;
-	if (store && !store.claim(dedupKey, windowMs)) return {};
+	if (store) {
+		if (!store.claim(dedupKey, windowMs)) return {};
+		const claimed = claimPersisted(store, data.recentEvents, dedupKey, windowMs);
+		if (!claimed) return {};
+		data.recentEvents = claimed;
+	}
 
 	try {
 		const item: INodeExecutionData = { json: event };
@@ -128,7 +133,10 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return { workflowData: [[item]] };
 	} catch (error) {
 		// Let MessageMedia's retry through: this copy never reached the workflow.
-		store?.release(dedupKey);
+		if (store) {
+			store.release(dedupKey);
+			data.recentEvents = releasePersisted(data.recentEvents, dedupKey);
+		}
 		throw error;
 	}
 }
