@@ -15,7 +15,12 @@ async function main() {
 	const sandbox = await startSandboxProcess();
 	try {
 		for (let r = 0; r < 3; r++) {
-			const run = await runBatched(sandbox, n, 0, literal ? SEND_PARAMETERS_LITERAL : SEND_PARAMETERS);
+			const run = await runBatched(
+				sandbox,
+				n,
+				0,
+				literal ? SEND_PARAMETERS_LITERAL : SEND_PARAMETERS,
+			);
 			console.log(
 				`${literal ? 'literal' : 'expressions'} N=${n}: ${run.wallMs.toFixed(0)} ms, ${(run.cpuUs / n).toFixed(1)} µs CPU/msg, ${run.requests} requests`,
 			);

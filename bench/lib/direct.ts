@@ -348,7 +348,8 @@ export async function captureTriggerDelivery(sandbox: SandboxProcess): Promise<C
 			headers: { [SECRET_HEADER]: secret },
 		}),
 	});
-	if (res.status !== 201) throw new Error(`capture webhook: HTTP ${res.status} ${await res.text()}`);
+	if (res.status !== 201)
+		throw new Error(`capture webhook: HTTP ${res.status} ${await res.text()}`);
 	const reply = await sandbox.control<{ reply_id: string }>('POST', '/_sandbox/replies', {
 		source_number: '+61491570156',
 		content: 'Yes please, see you then',

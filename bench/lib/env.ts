@@ -35,7 +35,10 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
 	);
 	const url = await new Promise<string>((resolve, reject) => {
 		const rl = readline.createInterface({ input: child.stdout! });
-		const timer = setTimeout(() => reject(new Error('sandbox child did not start in 60 s')), 60_000);
+		const timer = setTimeout(
+			() => reject(new Error('sandbox child did not start in 60 s')),
+			60_000,
+		);
 		rl.once('line', (line) => {
 			clearTimeout(timer);
 			resolve((JSON.parse(line) as { url: string }).url);

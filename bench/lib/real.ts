@@ -22,9 +22,12 @@ export interface RealEnv {
 	startupMs: number;
 }
 
-export async function startReal(sandbox: SandboxProcess): Promise<RealEnv> {
+export async function startReal(
+	sandbox: SandboxProcess,
+	env: Record<string, string> = {},
+): Promise<RealEnv> {
 	const t0 = Date.now();
-	const n8n = await startN8n({ log: 'file' });
+	const n8n = await startN8n({ log: 'file', env });
 	const startupMs = Date.now() - t0;
 	const cred = await createMessageMediaCredential(n8n, {
 		baseUrl: sandbox.url,
@@ -55,7 +58,12 @@ async function waitForNewExecution(
 		const [newest] = await env.n8n.api
 			.listExecutions({ workflowId, limit: 1 })
 			.catch(() => [] as N8nExecution[]);
-		if (newest && newest.id !== previousId && newest.status !== 'running' && newest.status !== 'new') {
+		if (
+			newest &&
+			newest.id !== previousId &&
+			newest.status !== 'running' &&
+			newest.status !== 'new'
+		) {
 			return newest;
 		}
 		if (Date.now() > deadline) throw new Error(`no new execution of ${workflowId}`);
@@ -156,6 +164,7 @@ export interface TriggerPair {
 export async function createTriggerPair(
 	env: RealEnv,
 	sandbox: SandboxProcess,
+	options: Record<string, unknown> = {},
 ): Promise<TriggerPair> {
 	await sandbox.prepare();
 	const webhookId = randomUUID();
@@ -168,7 +177,7 @@ export async function createTriggerPair(
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId,
-				parameters: { events: ['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'], options: {} },
+				parameters: { events: ['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'], options },
 				credentials: { messageMediaApi: env.credential },
 			},
 		],
@@ -273,14 +282,18 @@ export async function runTriggerLatency(
 		const list = (await waitForCount(env, pair[which].id, since, count)).sort(
 			(a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt),
 		);
-		if (list.length !== count) throw new Error(`${which}: ${list.length} executions, want ${count}`);
+		if (list.length !== count)
+			throw new Error(`${which}: ${list.length} executions, want ${count}`);
 		out[which] = {
 			latencyMs: list.map((e, i) => Date.parse(e.stoppedAt!) - sends[which][i]),
 			executionMs: list.map((e) => Date.parse(e.stoppedAt!) - Date.parse(e.startedAt)),
 			httpMs: http[which],
 		};
 	}
-	return out as Record<'ours' | 'bare', { latencyMs: number[]; httpMs: number[]; executionMs: number[] }>;
+	return out as Record<
+		'ours' | 'bare',
+		{ latencyMs: number[]; httpMs: number[]; executionMs: number[] }
+	>;
 }
 
 /** Sustained rate: `count` events with `concurrency` in flight; until the last one is recorded. */
