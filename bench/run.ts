@@ -74,13 +74,13 @@ const CONFIG = QUICK
 const CONCURRENCY = [1, 8, 32];
 
 /**
- * The shipped trigger is `results.trigger`; these take one cost out at a time: our static-data
- * claim, and n8n's expression isolate (a pool of 1 by default), which n8n 2.41.1 acquires in the
- * webhook phase for every start node except its own Webhook node.
+ * The shipped trigger is `results.trigger`; these take one cost out at a time: our
+ * de-duplication, and n8n's expression isolate (a pool of 1 by default), which n8n 2.41.1
+ * acquires in the webhook phase for every start node except its own Webhook node.
  */
 const TRIGGER_VARIANTS: Array<{ label: string; env: Record<string, string>; options: object }> = [
 	{
-		label: 'Deduplication Window 0 (no static-data claim)',
+		label: 'Deduplication Window 0 (no de-duplication)',
 		env: {},
 		options: { dedupWindowHours: 0 },
 	},

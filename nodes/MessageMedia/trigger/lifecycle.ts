@@ -20,14 +20,12 @@ import {
 
 const WEBHOOKS_PATH = '/v1/webhooks/messages';
 
-/** What the node keeps in its static data; bounded on purpose (n8n persists it with the workflow). */
+/** What the node keeps in its static data; small on purpose (n8n persists it with the workflow). */
 export interface TriggerStaticData extends IDataObject {
 	webhookId?: string;
 	webhookUrl?: string;
 	webhookEvents?: string[];
 	webhookSecret?: string;
-	/** Recently emitted event ids, kept by the webhook handler (see trigger/dedup.ts). */
-	recentEvents?: string;
 }
 
 /** The webhook as this node's parameters want it. */

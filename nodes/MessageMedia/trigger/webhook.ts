@@ -9,7 +9,7 @@ import type {
 import { expandEvents } from '../shared/events';
 import { parseIntentKeywords } from '../shared/intent';
 import { toE164 } from '../shared/phone';
-import { claimPersisted, dedupStoreFor, releasePersisted } from './dedup';
+import { dedupStoreFor } from './dedup';
 import { staticDataOf } from './lifecycle';
 import { normaliseEvent, PayloadError } from './normalise';
 import { SECRET_HEADER } from './template';
@@ -100,12 +100,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			? dedupStoreFor(String(this.getWorkflow().id), this.getNode().id, registeredUrl)
 			: undefined;
 	const dedupKey = `${event.eventName}:${event.id}`;
-	if (store) {
-		if (!store.claim(dedupKey, windowMs)) return {};
-		const claimed = claimPersisted(store, data.recentEvents, dedupKey, windowMs);
-		if (!claimed) return {};
-		data.recentEvents = claimed;
-	}
+	if (store && !store.claim(dedupKey, windowMs)) return {};
 
 	try {
 		const item: INodeExecutionData = { json: event };
@@ -133,10 +128,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return { workflowData: [[item]] };
 	} catch (error) {
 		// Let MessageMedia's retry through: this copy never reached the workflow.
-		if (store) {
-			store.release(dedupKey);
-			data.recentEvents = releasePersisted(data.recentEvents, dedupKey);
-		}
+		store?.release(dedupKey);
 		throw error;
 	}
 }
