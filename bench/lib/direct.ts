@@ -78,6 +78,31 @@ async function postCount(sandbox: SandboxProcess) {
 	};
 }
 
+/**
+ * One measured send against a sandbox reset to `latencyMs`: whatever `send` builds must be built
+ * before, so that only the sending is measured. `errorsOf` reads the errors off its result.
+ */
+async function sendRun<T>(
+	sandbox: SandboxProcess,
+	latencyMs: number,
+	measuredItems: number,
+	send: () => Promise<T>,
+	errorsOf: (result: T) => number,
+): Promise<SendRun> {
+	await sandbox.prepare(latencyMs ? { latencyMs } : undefined);
+	const m = await measure(send);
+	const c = await postCount(sandbox);
+	return {
+		wallMs: m.wallMs,
+		cpuUs: m.cpuUs,
+		requests: c.requests,
+		accepted: c.accepted,
+		errors: errorsOf(m.result),
+		memory: m.memory,
+		measuredItems,
+	};
+}
+
 /** batched: the node as shipped, one execute over all N items. */
 export async function runBatched(
 	sandbox: SandboxProcess,
@@ -85,21 +110,14 @@ export async function runBatched(
 	latencyMs: number,
 	parameters = SEND_PARAMETERS,
 ): Promise<SendRun> {
-	await sandbox.prepare(latencyMs ? { latencyMs } : undefined);
 	const items = appointmentItems(n);
-	const m = await measure(() =>
-		executeActionNode({ parameters, credentials: credentialsFor(sandbox) }, items),
+	return sendRun(
+		sandbox,
+		latencyMs,
+		n,
+		() => executeActionNode({ parameters, credentials: credentialsFor(sandbox) }, items),
+		(result) => countErrors(result.output),
 	);
-	const c = await postCount(sandbox);
-	return {
-		wallMs: m.wallMs,
-		cpuUs: m.cpuUs,
-		requests: c.requests,
-		accepted: c.accepted,
-		errors: countErrors(m.result.output),
-		memory: m.memory,
-		measuredItems: n,
-	};
 }
 
 /**
@@ -113,28 +131,49 @@ export async function runPerItem(
 	latencyMs: number,
 	sample = n,
 ): Promise<SendRun> {
-	await sandbox.prepare(latencyMs ? { latencyMs } : undefined);
 	const items = appointmentItems(Math.min(n, sample));
 	const credentials = credentialsFor(sandbox);
 	let errors = 0;
-	const m = await measure(async () => {
-		for (const item of items) {
-			const { output } = await executeActionNode({ parameters: SEND_PARAMETERS, credentials }, [
-				item,
-			]);
-			errors += countErrors(output);
-		}
+	return sendRun(
+		sandbox,
+		latencyMs,
+		items.length,
+		async () => {
+			for (const item of items) {
+				const { output } = await executeActionNode({ parameters: SEND_PARAMETERS, credentials }, [
+					item,
+				]);
+				errors += countErrors(output);
+			}
+		},
+		() => errors,
+	);
+}
+
+function postRaw(agent: http.Agent, target: URL, body: Buffer): Promise<number> {
+	return new Promise<number>((resolve, reject) => {
+		const req = http.request(
+			{
+				agent,
+				host: target.hostname,
+				port: target.port,
+				path: target.pathname,
+				method: 'POST',
+				headers: {
+					authorization: BASIC_AUTH,
+					'content-type': 'application/json',
+					accept: 'application/json',
+					'content-length': body.length,
+				},
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
+		req.on('error', reject);
+		req.end(body);
 	});
-	const c = await postCount(sandbox);
-	return {
-		wallMs: m.wallMs,
-		cpuUs: m.cpuUs,
-		requests: c.requests,
-		accepted: c.accepted,
-		errors,
-		memory: m.memory,
-		measuredItems: items.length,
-	};
 }
 
 /** floor: ⌈N/100⌉ raw sequential HTTP POSTs of pre-built bodies, keep-alive, no n8n. */
@@ -143,7 +182,6 @@ export async function runFloor(
 	n: number,
 	latencyMs: number,
 ): Promise<SendRun> {
-	await sandbox.prepare(latencyMs ? { latencyMs } : undefined);
 	const items = appointmentItems(n);
 	const bodies: Buffer[] = [];
 	for (let i = 0; i < n; i += 100) {
@@ -157,45 +195,19 @@ export async function runFloor(
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 	const target = new URL(`${sandbox.url}/v1/messages`);
 	let errors = 0;
-	const m = await measure(async () => {
-		for (const body of bodies) {
-			const status = await new Promise<number>((resolve, reject) => {
-				const req = http.request(
-					{
-						agent,
-						host: target.hostname,
-						port: target.port,
-						path: target.pathname,
-						method: 'POST',
-						headers: {
-							authorization: BASIC_AUTH,
-							'content-type': 'application/json',
-							accept: 'application/json',
-							'content-length': body.length,
-						},
-					},
-					(res) => {
-						res.resume();
-						res.on('end', () => resolve(res.statusCode ?? 0));
-					},
-				);
-				req.on('error', reject);
-				req.end(body);
-			});
-			if (status !== 202) errors += 1;
-		}
-	});
+	const run = await sendRun(
+		sandbox,
+		latencyMs,
+		n,
+		async () => {
+			for (const body of bodies) {
+				if ((await postRaw(agent, target, body)) !== 202) errors += 1;
+			}
+		},
+		() => errors,
+	);
 	agent.destroy();
-	const c = await postCount(sandbox);
-	return {
-		wallMs: m.wallMs,
-		cpuUs: m.cpuUs,
-		requests: c.requests,
-		accepted: c.accepted,
-		errors,
-		memory: m.memory,
-		measuredItems: n,
-	};
+	return run;
 }
 
 // ------------------------------------------------------------------------------------ 429 retry
