@@ -438,7 +438,13 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			metadata: { appointmentId: 'A-4004' },
 		};
 		const wrongToken = 'f'.repeat(40);
-		const attempts: Array<{ name: string; url: string; body?: unknown; expect: number }> = [
+		const attempts: Array<{
+			name: string;
+			url: string;
+			body?: unknown;
+			headers?: Record<string, string>;
+			expect: number;
+		}> = [
 			{ name: 'no query at all', url: base, body: forgedReply, expect: 401 },
 			{
 				name: 'mm_token only, no signature',
@@ -489,6 +495,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 				name: 'genuine URL, malformed JSON',
 				url: message.callback_url,
 				body: '{"content": "yes"',
+				headers: { 'content-type': 'application/json' },
 				expect: 422,
 			},
 			{
@@ -500,12 +507,12 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		];
 		const results: Array<Record<string, unknown>> = [];
 		for (const attempt of attempts) {
-			const res = await http('POST', attempt.url, attempt.body);
+			const res = await http('POST', attempt.url, attempt.body, attempt.headers);
 			const after = await status(waiting.id);
 			results.push({
 				name: attempt.name,
 				status: res.status,
-				contentType: res.contentType,
+				contentType: res.headers.get('content-type') ?? '',
 				body: res.text.slice(0, 300),
 				executionStatus: after,
 			});

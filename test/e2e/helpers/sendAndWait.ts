@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import type { N8nExecution, N8nWorkflow } from '../../../scripts/n8n/n8n';
+import { http } from './harness';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e-send-and-wait');
@@ -46,36 +47,7 @@ export { builtPackageDir as buildPackage } from './package';
 
 // ----------------------------------------------------------------------------------------- http
 
-export interface HttpResult<T = any> {
-	status: number;
-	json: T;
-	text: string;
-	contentType: string;
-}
-
-export async function http<T = any>(
-	method: string,
-	url: string,
-	body?: unknown,
-	headers: Record<string, string> = {},
-): Promise<HttpResult<T>> {
-	const res = await fetch(url, {
-		method,
-		headers: {
-			...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-			...headers,
-		},
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, json, text, contentType: res.headers.get('content-type') ?? '' };
-}
+export { http };
 
 /** Polls `fn` until `done(value)`; throws with the last value after the timeout. */
 export { pollUntil, sleep } from './harness';
