@@ -243,11 +243,14 @@ describe('n8n editor in a real browser (Chromium)', () => {
 			creator.locator('[data-category-collapsed]').filter({
 				has: page.locator(`[data-keyboard-nav-id="${id}"]`),
 			});
-		const actionNames = await texts(
-			category('Actions').locator('[data-keyboard-nav-type="action"]'),
+		// The header states the count; the list can still be rendering when it appears.
+		const actionCount = Number(/\((\d+)\)/.exec(categoryNames[0])![1]);
+		const actionNames = await settle(
+			() => texts(category('Actions').locator('[data-keyboard-nav-type="action"]')),
+			(value) => value.length >= actionCount,
 		);
 		console.log(`picker actions: ${JSON.stringify(actionNames)}`);
-		expect(actionNames.length).toBe(Number(/\((\d+)\)/.exec(categoryNames[0])![1]));
+		expect(actionNames.length).toBe(actionCount);
 		expect(actionNames).toEqual(expect.arrayContaining(['Send a message']));
 		await session.screenshot('05-node-picker-actions');
 

@@ -433,8 +433,11 @@ describe('queue mode: main + 2 webhook processes + 2 workers on Postgres and Red
 				console.log(`[queue-mode] ${remedy}, lost response + retry`, summary);
 				for (const entry of perEvent.values()) {
 					expect(entry.executions).toBe(entry.backends);
-					expect(entry.downstream).toBeGreaterThanOrEqual(1);
 					if (strict) expect(entry.downstream).toBe(1);
+					// Remove Duplicates can itself fail when two executions of one event record it at
+					// once (n8n's first insert of the record hits a duplicate key): then the event has
+					// no downstream run, and the failure must show as an error execution.
+					else expect(entry.downstream >= 1 || entry.errors >= 1).toBe(true);
 				}
 				expect(summary.eventsOnTwoProcesses).toBeGreaterThan(0);
 				expect(summary.confirmationsSent).toBe(
