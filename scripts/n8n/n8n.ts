@@ -452,16 +452,28 @@ function workflowBody(wf: N8nWorkflow) {
 	return body;
 }
 
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on. The OS may offer a just-released port again, and processes started
+ * side by side (queue mode) bind theirs only later, so a port is never handed out twice here.
+ */
 export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
+	for (;;) {
+		const port = await new Promise<number>((resolve, reject) => {
+			const server = net.createServer();
+			server.unref();
+			server.once('error', reject);
+			server.listen(0, '127.0.0.1', () => {
+				const { port: bound } = server.address() as net.AddressInfo;
+				server.close(() => resolve(bound));
+			});
 		});
-	});
+		if (!handedOut.has(port)) {
+			handedOut.add(port);
+			return port;
+		}
+	}
 }
 
 function copyDir(from: string, to: string) {
