@@ -109,7 +109,7 @@ describe('reliability: delivery guarantees', () => {
 		// while shutting down and exited after its 30 s shutdown timeout with executions still
 		// active, so acknowledged events never ran (15 on the 5 x 60 s trigger, session 1, load
 		// average 5-12). On an unloaded machine the stop finishes in seconds and this passes
-		// (session 2: 2 runs, 0 lost, 0 duplicates); it runs in CI so that a regression shows.
+		// (session 2: 4 runs, 0 lost, 0 duplicates); it runs in CI so that a regression shows.
 		it('retries covering the downtime: every event exactly once; fewer retries lose the events sent while down', async () => {
 			await env.sandbox.reset({ retryDelayScale: 1 });
 			// Three triggers on the same account, so each event goes to all three.
