@@ -26,7 +26,15 @@ export class MessageMediaTrigger implements INodeType {
 		outputs: ['main'],
 		credentials: [{ name: 'messageMediaApi', required: true }],
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: '={{$parameter["options"]["acknowledge"] || "onReceived"}}',
+				// MessageMedia reads only the status; 'noData' also keeps a workflow whose last node
+				// outputs nothing from being answered 500 and retried.
+				responseData: 'noData',
+				path: 'webhook',
+			},
 		],
 		properties: [
 			{
@@ -96,6 +104,28 @@ export class MessageMediaTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{
+						displayName: 'Acknowledge',
+						name: 'acknowledge',
+						type: 'options',
+						options: [
+							{
+								name: 'When Received',
+								value: 'onReceived',
+								description:
+									'Answer MessageMedia as soon as the execution has started. Fastest, but an event n8n accepts just before it stops may never finish.',
+							},
+							{
+								name: 'When the Workflow Has Finished',
+								value: 'lastNode',
+								description:
+									'Answer only after the workflow has run, so MessageMedia delivers again an event n8n stopped before finishing. Needs Delivery Retries.',
+							},
+						],
+						default: 'onReceived',
+						description:
+							"When n8n tells MessageMedia the event arrived. MessageMedia waits up to 20 seconds for the answer; a slower workflow still runs once (the retry is de-duplicated), but shows as a failed delivery in MessageMedia's logs.",
+					},
 					{
 						displayName: 'Attachments as Binary',
 						name: 'attachmentsAsBinary',

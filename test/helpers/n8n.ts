@@ -140,6 +140,28 @@ function additionalData(options: NodeRunOptions): IWorkflowExecuteAdditionalData
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+/**
+ * A field of the trigger's webhook description as n8n evaluates it for a request
+ * (webhook-helpers' evaluateResponseOptions), for a trigger with these parameters.
+ */
+export function triggerWebhookDescriptionValue(
+	field: 'responseMode' | 'responseData',
+	parameters: IDataObject,
+	defaultValue: string,
+): unknown {
+	const node = buildNode('n8n-nodes-messagemedia.messageMediaTrigger', { parameters });
+	const workflow = buildWorkflow(node);
+	const [description] = nodeTypeInstances[node.type].description.webhooks!;
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		description[field] as string,
+		'webhook',
+		{},
+		undefined,
+		defaultValue,
+	);
+}
+
 export interface ExecuteResult {
 	output: INodeExecutionData[][];
 	context: ExecuteContext;

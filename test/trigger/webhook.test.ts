@@ -1,10 +1,15 @@
 import { generateKeyPairSync } from 'crypto';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 import { resetDedupStores } from '../../nodes/MessageMedia/trigger/dedup';
 import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
-import { webhookContext } from '../helpers/n8n';
+import { triggerWebhookDescriptionValue, webhookContext } from '../helpers/n8n';
 import {
 	DR_VARS,
 	KEY_ID,
@@ -205,6 +210,37 @@ describe('webhook() de-duplication', () => {
 		const parameters = { options: { dedupWindowHours: 0 } };
 		await call({ parameters });
 		expect((await call({ parameters })).items).toHaveLength(1);
+	});
+});
+
+describe('acknowledgement (webhook response mode)', () => {
+	const base = { events: ['RECEIVED_SMS'] };
+	it.each([
+		[{}, 'onReceived'],
+		[{ acknowledge: 'onReceived' }, 'onReceived'],
+		[{ acknowledge: 'lastNode' }, 'lastNode'],
+	])('options %j answer MessageMedia %s', (options, mode) => {
+		const value = triggerWebhookDescriptionValue('responseMode', { ...base, options }, 'x');
+		expect(value).toBe(mode);
+	});
+
+	it("answers with no body, so a last node without items is not n8n's 500", () => {
+		const parameters = { ...base, options: { acknowledge: 'lastNode' } };
+		expect(triggerWebhookDescriptionValue('responseData', parameters, 'firstEntryJson')).toBe(
+			'noData',
+		);
+	});
+
+	it('offers exactly the modes the expression passes through', () => {
+		const options = trigger.description.properties.find((p) => p.name === 'options')!;
+		const acknowledge = (options.options as INodeProperties[]).find(
+			(o) => o.name === 'acknowledge',
+		)!;
+		expect((acknowledge.options as INodePropertyOptions[]).map((o) => o.value)).toEqual([
+			'onReceived',
+			'lastNode',
+		]);
+		expect(acknowledge.default).toBe('onReceived');
 	});
 });
 

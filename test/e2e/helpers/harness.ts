@@ -203,6 +203,8 @@ export interface StartE2eOptions {
 	name: string;
 	install?: StartN8nOptions['install'];
 	drIntervalMs?: number;
+	/** Extra environment for n8n, e.g. N8N_GRACEFUL_SHUTDOWN_TIMEOUT. */
+	n8nEnv?: Record<string, string>;
 }
 
 /** Starts the sandbox, builds the package, starts n8n with it, creates the credential. */
@@ -219,7 +221,12 @@ export async function startE2e(opts: StartE2eOptions): Promise<E2eEnv> {
 	try {
 		const packageDir = await builtPackageDir();
 		const tBuilt = Date.now();
-		n8n = await startN8n({ install: opts.install ?? 'link', packageDir, log: 'file' });
+		n8n = await startN8n({
+			install: opts.install ?? 'link',
+			packageDir,
+			log: 'file',
+			env: opts.n8nEnv,
+		});
 		console.log(
 			`[e2e ${opts.name}] package ready in ${tBuilt - t0} ms, n8n ready in ${Date.now() - tBuilt} ms ` +
 				`(${n8n.baseUrl}, log ${n8n.logFile})`,

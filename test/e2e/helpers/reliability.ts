@@ -7,7 +7,7 @@ import { generateKeyPairSync, KeyObject, sign } from 'crypto';
 import * as http from 'http';
 
 import type { E2eEnv, N8nExecution } from './harness';
-import { pollUntil, sleep } from './harness';
+import { nodeOutput, pollUntil, sleep } from './harness';
 
 export const FULL = process.env.RELIABILITY_FULL === '1';
 
@@ -116,6 +116,41 @@ export async function listExecutions(
 			if (attempt >= 30 || !/-> 503/.test(String(error))) throw error;
 			await sleep(2_000);
 		}
+	}
+}
+
+/**
+ * The reply ids of a workflow's executions (one item per execution); with `node`, only of the
+ * executions that succeeded and got as far as that node.
+ */
+export async function executedIds(
+	env: E2eEnv,
+	workflowId: string,
+	node?: string,
+): Promise<string[]> {
+	const list = await listExecutions(env, workflowId, true);
+	return list
+		.filter((e) => !node || (e.status === 'success' && nodeOutput(e, node).length > 0))
+		.flatMap((e: N8nExecution) => nodeOutput(e, 'MessageMedia Trigger').map((j) => String(j.id)));
+}
+
+export function duplicates(ids: string[]): string[] {
+	const seen = new Set<string>();
+	return ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+}
+
+/** Waits until the workflow's execution count stops changing and every one has finished. */
+export async function executionsSettled(env: E2eEnv, workflowId: string, quietMs = 5_000) {
+	let last = -1;
+	let since = Date.now();
+	for (;;) {
+		const list = await listExecutions(env, workflowId);
+		const busy = list.some((e) => e.status === 'running' || e.status === 'new');
+		if (list.length !== last || busy) {
+			last = list.length;
+			since = Date.now();
+		} else if (Date.now() - since > quietMs) return list.length;
+		await sleep(500);
 	}
 }
 
