@@ -92,6 +92,8 @@ export interface NodeRunOptions {
 	staticData?: IDataObject;
 	mode?: WorkflowExecuteMode;
 	executionId?: string;
+	/** Called with the execution context before execute(), e.g. to spy on it. */
+	beforeExecute?: (context: ExecuteContext) => void;
 }
 
 function buildNode(type: string, options: NodeRunOptions): INode {
@@ -195,6 +197,7 @@ export async function executeActionNode(
 		executeData,
 		[],
 	);
+	options.beforeExecute?.(context);
 	const nodeType = nodeTypeInstances[node.type];
 	const output = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
 	return { output, context, workflow };

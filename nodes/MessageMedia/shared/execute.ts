@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IGetNodeParameterOptions,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 /** The error item n8n shows for a failed input item when Continue On Fail is on. */
 export function errorItem(error: Error & { description?: string | null }, itemIndex: number) {
@@ -39,4 +45,35 @@ export function chunk<T>(list: T[], size: number): T[][] {
 	const chunks: T[][] = [];
 	for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
 	return chunks;
+}
+
+export type ParameterReader = (
+	name: string,
+	itemIndex: number,
+	fallback?: unknown,
+	options?: IGetNodeParameterOptions,
+) => unknown;
+
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (value !== null && typeof value === 'object')
+		return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+/**
+ * getNodeParameter for a loop over items. A parameter that holds no expression is the same for
+ * every item, yet n8n-core copies and validates it on each call: with 10,000 items that was most of
+ * the node's own CPU, so such values are read once. Callers must not mutate what it returns.
+ */
+export function itemParameterReader(ctx: IExecuteFunctions, node: INode): ParameterReader {
+	const once = new Map<string, unknown>();
+	return (name, itemIndex, fallback, options) => {
+		const key = options?.extractValue ? `${name}:value` : name;
+		if (once.has(key)) return once.get(key);
+		const value = ctx.getNodeParameter(name, itemIndex, fallback, options);
+		if (!holdsExpression(node.parameters[name])) once.set(key, value);
+		return value;
+	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { itemParameterReader, type ParameterReader } from './execute';
 import { requireE164 } from './phone';
 
 export const MAX_CONTENT = 5000;
@@ -128,13 +129,15 @@ export function buildMessage(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	now = Date.now(),
-	// getNode() deep-copies the node on every call; batch callers read it once and pass it in.
+	// getNode() deep-copies the node on every call; batch callers read it once and pass it in,
+	// with one reader for the whole run.
 	node: INode = this.getNode(),
+	read: ParameterReader = itemParameterReader(this, node),
 ): OutboundMessage {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = read('options', itemIndex, {}) as IDataObject;
 	const countryCode = String(options.defaultCountryCode ?? '');
-	const format = this.getNodeParameter('format', itemIndex, 'SMS') as OutboundMessage['format'];
-	const content = String(this.getNodeParameter('content', itemIndex, '') ?? '');
+	const format = read('format', itemIndex, 'SMS') as OutboundMessage['format'];
+	const content = String(read('content', itemIndex, '') ?? '');
 	const length = [...content].length;
 	if (length === 0) throw invalid(node, itemIndex, 'Message', 'is empty');
 	if (length > MAX_CONTENT) {
@@ -150,7 +153,7 @@ export function buildMessage(
 		content,
 		destination_number: requireE164(
 			node,
-			this.getNodeParameter('destination', itemIndex),
+			read('destination', itemIndex),
 			'To',
 			itemIndex,
 			countryCode,
@@ -159,21 +162,19 @@ export function buildMessage(
 	};
 
 	if (format === 'MMS') {
-		const media = toList(this.getNodeParameter('media', itemIndex, ''));
+		const media = toList(read('media', itemIndex, ''));
 		if (media.length === 0) throw invalid(node, itemIndex, 'Media URLs', 'is required for MMS');
 		const bad = media.find((url) => !isHttpUrl(url));
 		if (bad) throw invalid(node, itemIndex, 'Media URLs', `contains an invalid URL: "${bad}"`);
 		message.media = media;
-		const subject = String(this.getNodeParameter('subject', itemIndex, '') ?? '');
+		const subject = String(read('subject', itemIndex, '') ?? '');
 		if ([...subject].length > MAX_SUBJECT) {
 			throw invalid(node, itemIndex, 'Subject', `is longer than ${MAX_SUBJECT} characters`);
 		}
 		if (subject) message.subject = subject;
 	}
 
-	const from = String(
-		this.getNodeParameter('from', itemIndex, '', { extractValue: true }) ?? '',
-	).trim();
+	const from = String(read('from', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (from) {
 		// A sender ID can be alphanumeric ("ACME") or a short code, so only numbers are normalised.
 		const looksLikeNumber = /^[+\d\s\-().]+$/.test(from) && from.replace(/\D/g, '').length > 6;

@@ -111,4 +111,43 @@ describe('Message → Send', () => {
 		// 10,000 items resolve 30,000 expressions in n8n; a busy CI machine needs the headroom.
 		120_000,
 	);
+
+	it('reads a parameter without expressions once per run, and one with expressions per item', async () => {
+		let spy: jest.SpyInstance | undefined;
+		const sent: Array<Record<string, unknown>> = [];
+		try {
+			nock(BASE_URL)
+				.post('/v1/messages')
+				.times(3)
+				.reply((_uri, body) => {
+					sent.push(...(body as { messages: Array<Record<string, unknown>> }).messages);
+					return [202, acceptAll(body as never)];
+				});
+			const { output } = await executeActionNode(
+				{
+					parameters: sendParams({
+						content: '=Hi {{ $json.id }}',
+						from: { __rl: true, mode: 'id', value: 'ACME' },
+					}),
+					beforeExecute: (context) => (spy = jest.spyOn(context, 'getNodeParameter')),
+				},
+				people(250),
+			);
+			const reads = (name: string) => spy!.mock.calls.filter(([n]) => n === name).length;
+			// format and from are literal; options holds the metadata expression.
+			expect({
+				format: reads('format'),
+				from: reads('from'),
+				content: reads('content'),
+				destination: reads('destination'),
+				options: reads('options'),
+			}).toEqual({ format: 1, from: 1, content: 250, destination: 250, options: 250 });
+			expect(output[0].map((item) => item.json.content)).toEqual(
+				people(250).map((p) => `Hi ${p.id}`),
+			);
+			expect(new Set(sent.map((m) => m.source_number))).toEqual(new Set(['ACME']));
+		} finally {
+			spy?.mockRestore();
+		}
+	});
 });

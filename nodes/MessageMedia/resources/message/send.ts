@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItem } from '../../shared/execute';
+import { errorItem, itemParameterReader } from '../../shared/execute';
 import { buildMessage, FIELD_LABELS, type OutboundMessage } from '../../shared/message';
 import { messageFields } from '../../shared/descriptions';
 import type { OperationDefinition } from '../../shared/types';
@@ -148,10 +148,11 @@ export async function run(
 	const pending: Pending[] = [];
 	const now = Date.now();
 	const node = this.getNode();
+	const read = itemParameterReader(this, node);
 	// Every item is validated before the first request, so a bad item never leaves a half-sent run.
 	for (let i = 0; i < items.length; i++) {
 		try {
-			pending.push({ itemIndex: i, message: buildMessage.call(this, i, now, node) });
+			pending.push({ itemIndex: i, message: buildMessage.call(this, i, now, node, read) });
 		} catch (error) {
 			if (!this.continueOnFail()) throw error;
 			results.set(i, errorItem(error, i));
