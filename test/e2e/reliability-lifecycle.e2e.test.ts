@@ -75,8 +75,12 @@ describe('reliability: webhook lifecycle soak', () => {
 			const totals = { orphans: 0, duplicates: 0, missing: 0 };
 			const recoveries: number[] = [];
 
-			const faults = (body: Record<string, unknown>) =>
-				env.sandbox.control('POST', '/faults', body);
+			/** Runs `action` with the sandbox failing the next matching request once. */
+			const withOneFault = async (fault: Record<string, unknown>, action: () => Promise<void>) => {
+				await env.sandbox.control('POST', '/faults', { ...fault, count: 1 });
+				await action();
+				await env.sandbox.control('DELETE', '/faults');
+			};
 			const activate = async () => {
 				await activateTrigger(env, id, wf.webhookId);
 				active = true;
@@ -144,25 +148,21 @@ describe('reliability: webhook lifecycle soak', () => {
 					case 'create5xx':
 					case 'create500AfterAccept':
 						if (active) await deactivate();
-						await faults({
-							[kind === 'create5xx' ? 'rate500' : 'rate500AfterAccept']: 1,
-							paths: ['/v1/webhooks/messages'],
-							methods: ['POST'],
-							count: 1,
-						});
-						await activate();
-						await env.sandbox.control('DELETE', '/faults');
+						await withOneFault(
+							{
+								[kind === 'create5xx' ? 'rate500' : 'rate500AfterAccept']: 1,
+								paths: ['/v1/webhooks/messages'],
+								methods: ['POST'],
+							},
+							activate,
+						);
 						break;
 					case 'delete5xx':
 						if (!active) await activate();
-						await faults({
-							rate503: 1,
-							paths: ['/v1/webhooks/messages/'],
-							methods: ['DELETE'],
-							count: 1,
-						});
-						await deactivate();
-						await env.sandbox.control('DELETE', '/faults');
+						await withOneFault(
+							{ rate503: 1, paths: ['/v1/webhooks/messages/'], methods: ['DELETE'] },
+							deactivate,
+						);
 						break;
 				}
 				await compare(cycle, kind);
