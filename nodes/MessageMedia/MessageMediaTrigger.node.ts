@@ -8,6 +8,7 @@ import type {
 
 import { intentKeywordFields } from './shared/descriptions';
 import { ALL_EVENTS, MESSAGE_EVENTS } from './shared/events';
+import { acknowledgeOption, triggerWebhook } from './trigger/acknowledge';
 import { checkExists, create, remove } from './trigger/lifecycle';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './trigger/template';
 import { handleWebhook } from './trigger/webhook';
@@ -25,17 +26,7 @@ export class MessageMediaTrigger implements INodeType {
 		inputs: [],
 		outputs: ['main'],
 		credentials: [{ name: 'messageMediaApi', required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: '={{$parameter["options"]["acknowledge"] || "onReceived"}}',
-				// MessageMedia reads only the status; 'noData' also keeps a workflow whose last node
-				// outputs nothing from being answered 500 and retried.
-				responseData: 'noData',
-				path: 'webhook',
-			},
-		],
+		webhooks: [triggerWebhook],
 		properties: [
 			{
 				displayName:
@@ -104,28 +95,7 @@ export class MessageMediaTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Acknowledge',
-						name: 'acknowledge',
-						type: 'options',
-						options: [
-							{
-								name: 'When Received',
-								value: 'onReceived',
-								description:
-									'Answer MessageMedia as soon as the execution has started. Fastest, but an event n8n accepts just before it stops may never finish.',
-							},
-							{
-								name: 'When the Workflow Has Finished',
-								value: 'lastNode',
-								description:
-									'Answer only after the workflow has run, so MessageMedia delivers again an event n8n stopped before finishing. Needs Delivery Retries.',
-							},
-						],
-						default: 'onReceived',
-						description:
-							"When n8n tells MessageMedia the event arrived. MessageMedia waits up to 20 seconds for the answer; a slower workflow still runs once (the retry is de-duplicated), but shows as a failed delivery in MessageMedia's logs.",
-					},
+					acknowledgeOption,
 					{
 						displayName: 'Attachments as Binary',
 						name: 'attachmentsAsBinary',

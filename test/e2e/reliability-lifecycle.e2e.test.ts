@@ -1,11 +1,15 @@
 /**
- * Issue 6, webhook lifecycle soak (small): randomised cycles of activate, deactivate, graceful
- * restart, kill -9, a pre-created webhook for our URL (409), remote deletion behind n8n's back and
- * sandbox 5xx during create and delete. After every cycle the sandbox must hold exactly what should
- * exist: one webhook (ours) while the workflow is active, none while it is not. Orphans and
- * duplicates must be 0.
+ * Issue 6, webhook lifecycle soak: randomised cycles of activate, deactivate, graceful restart,
+ * kill -9, test-mode listening (ended by an event, by cancelling, or by n8n's 2-minute expiry),
+ * editing the trigger's events while active, a pre-created webhook for our URL (409), remote
+ * deletion behind n8n's back, and sandbox 5xx and timeouts during create and delete. After every
+ * cycle the sandbox must hold exactly what should exist: one webhook (ours, with the events the
+ * trigger is set to) while the workflow is active, none while it is not, and no test webhook.
+ * Orphans, duplicates, missing and stale webhooks must be 0.
  *
- * CI: 15 cycles (at most 3 restarts). RELIABILITY_FULL=1: 200 cycles.
+ * Every kind runs once first (in random order), then at random. A timeout costs the node's 60 s
+ * request timeout and an expiry n8n's 2 minutes, so those are capped.
+ * CI: 15 cycles (at most 3 restarts, 3 slow cycles). RELIABILITY_FULL=1: 200 cycles.
  */
 import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
 import {
@@ -26,9 +30,10 @@ import { FULL, restartN8n } from './helpers/reliability';
 
 const CYCLES = FULL ? 200 : 15;
 const MAX_RESTARTS = FULL ? Infinity : 3;
-// A cycle with a restart takes up to ~90 s: 200 cycles outlast the suite's 10-minute default, and a
+const MAX_SLOW = FULL ? 10 : 3;
+// A cycle takes up to ~2.5 min: 200 cycles outlast the suite's 10-minute default, and a
 // timed-out test tears n8n down under the still-running loop.
-const TIMEOUT_MS = FULL ? 4 * 60 * 60 * 1000 : 10 * 60 * 1000;
+const TIMEOUT_MS = FULL ? 4 * 60 * 60 * 1000 : 20 * 60 * 1000;
 type Kind =
 	| 'toggle'
 	| 'restart'
@@ -37,7 +42,13 @@ type Kind =
 	| 'remoteDelete'
 	| 'create5xx'
 	| 'create500AfterAccept'
-	| 'delete5xx';
+	| 'delete5xx'
+	| 'createTimeoutAfterAccept'
+	| 'deleteTimeout'
+	| 'editEvents'
+	| 'testEvent'
+	| 'testCancel'
+	| 'testExpiry';
 const KINDS: Kind[] = [
 	'toggle',
 	'toggle',
@@ -48,7 +59,25 @@ const KINDS: Kind[] = [
 	'create5xx',
 	'create500AfterAccept',
 	'delete5xx',
+	'createTimeoutAfterAccept',
+	'deleteTimeout',
+	'editEvents',
+	'editEvents',
+	'testEvent',
+	'testCancel',
+	'testExpiry',
 ];
+const SLOW: Kind[] = ['createTimeoutAfterAccept', 'deleteTimeout', 'testExpiry'];
+const EVENT_SETS = [['RECEIVED_SMS'], ['OPT_OUT_SMS', 'RECEIVED_SMS']];
+
+function shuffled<T>(list: T[]): T[] {
+	const out = [...list];
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = Math.floor(Math.random() * (i + 1));
+		[out[i], out[j]] = [out[j], out[i]];
+	}
+	return out;
+}
 
 describe('reliability: webhook lifecycle soak', () => {
 	let env: E2eEnv;
@@ -67,13 +96,17 @@ describe('reliability: webhook lifecycle soak', () => {
 	it(
 		`${CYCLES} randomised cycles: 0 orphans, 0 duplicates after every cycle`,
 		async () => {
-			const wf = triggerWorkflow(env, { name: 'reliability: soak', events: ['RECEIVED_SMS'] });
+			let events = EVENT_SETS[0];
+			const wf = triggerWorkflow(env, { name: 'reliability: soak', events });
 			const { id } = await createWorkflow(env, wf);
 			const url = triggerUrl(env.n8n, wf.webhookId);
+			const testUrl = env.n8n.testWebhookUrl(wf.webhookId);
 			let active = false;
 			let restarts = 0;
-			const totals = { orphans: 0, duplicates: 0, missing: 0 };
+			let slow = 0;
+			const totals = { orphans: 0, duplicates: 0, missing: 0, stale: 0 };
 			const recoveries: number[] = [];
+			const testExpiries: number[] = [];
 
 			/** Runs `action` with the sandbox failing the next matching request once. */
 			const withOneFault = async (fault: Record<string, unknown>, action: () => Promise<void>) => {
@@ -81,14 +114,30 @@ describe('reliability: webhook lifecycle soak', () => {
 				await action();
 				await env.sandbox.control('DELETE', '/faults');
 			};
-			const activate = async () => {
-				await activateTrigger(env, id, wf.webhookId);
+			// A request the sandbox never answers costs the node's 60 s timeout before its retry.
+			const activate = async (timeoutMs?: number) => {
+				await activateTrigger(env, id, wf.webhookId, undefined, timeoutMs);
 				active = true;
 			};
-			const deactivate = async () => {
-				await deactivateTrigger(env, id, wf.webhookId);
+			const deactivate = async (timeoutMs?: number) => {
+				await deactivateTrigger(env, id, wf.webhookId, timeoutMs);
 				active = false;
 			};
+			/** Test-mode listening, as the editor's "Listen for test event" starts it. */
+			const listen = async () => {
+				const started = await env.n8n.api.rest('POST', `/workflows/${id}/run`, {
+					triggerToStartFrom: { name: 'MessageMedia Trigger' },
+				});
+				expect(started).toEqual({ waitingForWebhook: true });
+				await waitForSandboxHooks(env, testUrl, (list) => list.length === 1, {
+					what: 'the test webhook',
+				});
+			};
+			const testHookGone = (timeoutMs: number) =>
+				waitForSandboxHooks(env, testUrl, (list) => list.length === 0, {
+					timeoutMs,
+					what: 'removal of the test webhook',
+				});
 			/** Compares the sandbox with what should exist; counts and returns the differences. */
 			const compare = async (cycle: number, kind: Kind) => {
 				const expected = active ? 1 : 0;
@@ -101,16 +150,23 @@ describe('reliability: webhook lifecycle soak', () => {
 				const orphans = all.filter((h) => h.url !== url || !active).length;
 				const duplicates = Math.max(0, hooks.length - 1);
 				const missing = active && hooks.length === 0 ? 1 : 0;
+				const stale = hooks.filter(
+					(h) => [...h.events].sort().join() !== [...events].sort().join(),
+				).length;
 				if (active && hooks.length === 1) expect(isRegisteredByTrigger(hooks[0], id)).toBe(true);
 				totals.orphans += orphans;
 				totals.duplicates += duplicates;
 				totals.missing += missing;
-				log.push({ cycle, kind, active, hooks: all.length, orphans, duplicates, missing });
+				totals.stale += stale;
+				log.push({ cycle, kind, active, hooks: all.length, orphans, duplicates, missing, stale });
 			};
 
+			const firstRound = shuffled([...new Set(KINDS)]);
 			for (let cycle = 1; cycle <= CYCLES; cycle++) {
-				let kind = KINDS[Math.floor(Math.random() * KINDS.length)];
+				let kind = firstRound[cycle - 1] ?? KINDS[Math.floor(Math.random() * KINDS.length)];
 				if ((kind === 'restart' || kind === 'kill9') && restarts >= MAX_RESTARTS) kind = 'toggle';
+				if (SLOW.includes(kind) && slow >= MAX_SLOW) kind = 'toggle';
+				if (SLOW.includes(kind)) slow++;
 				switch (kind) {
 					case 'toggle':
 						await (active ? deactivate() : activate());
@@ -158,20 +214,75 @@ describe('reliability: webhook lifecycle soak', () => {
 						);
 						break;
 					case 'delete5xx':
+					case 'deleteTimeout':
 						if (!active) await activate();
 						await withOneFault(
-							{ rate503: 1, paths: ['/v1/webhooks/messages/'], methods: ['DELETE'] },
-							deactivate,
+							{
+								[kind === 'delete5xx' ? 'rate503' : 'rateTimeout']: 1,
+								paths: ['/v1/webhooks/messages/'],
+								methods: ['DELETE'],
+							},
+							() => deactivate(150_000),
 						);
 						break;
+					case 'createTimeoutAfterAccept':
+						// Created, but the answer never comes: the node's retry meets a 409 and adopts it.
+						if (active) await deactivate();
+						await withOneFault(
+							{ rateTimeoutAfterAccept: 1, paths: ['/v1/webhooks/messages'], methods: ['POST'] },
+							() => activate(150_000),
+						);
+						break;
+					case 'editEvents': {
+						events = EVENT_SETS.find((set) => set !== events)!;
+						const edited = triggerWorkflow(env, {
+							name: wf.name,
+							events,
+							webhookId: wf.webhookId,
+						});
+						await env.n8n.api.updateWorkflow(id, edited);
+						if (active) {
+							await waitForSandboxHooks(
+								env,
+								url,
+								(list) => list.length === 1 && list[0].events.length === events.length,
+								{ what: `the webhook's events after the edit: ${events.join(', ')}` },
+							);
+						}
+						break;
+					}
+					case 'testEvent':
+					case 'testCancel':
+					case 'testExpiry': {
+						await listen();
+						const started = Date.now();
+						if (kind === 'testEvent') {
+							// The first event ends test listening (and runs the test execution).
+							await env.sandbox.injectReply({ source_number: '+61491570156', content: 'YES' });
+						} else if (kind === 'testCancel') {
+							await env.n8n.api.rest('DELETE', `/test-webhooks/${id}`);
+						}
+						await testHookGone(kind === 'testExpiry' ? 180_000 : 30_000);
+						if (kind === 'testExpiry') testExpiries.push(Date.now() - started);
+						break;
+					}
 				}
 				await compare(cycle, kind);
 			}
-			const summary = { cycles: CYCLES, restarts, ...totals, recoveryMs: recoveries };
+			const summary = {
+				cycles: CYCLES,
+				restarts,
+				kinds: Object.fromEntries(
+					[...new Set(KINDS)].map((k) => [k, log.filter((l) => l.kind === k).length]),
+				),
+				...totals,
+				recoveryMs: recoveries,
+				testExpiryMs: testExpiries,
+			};
 			log.push(summary);
 			// eslint-disable-next-line no-console
 			console.log(`lifecycle soak: ${JSON.stringify(summary)}`);
-			expect(totals).toEqual({ orphans: 0, duplicates: 0, missing: 0 });
+			expect(totals).toEqual({ orphans: 0, duplicates: 0, missing: 0, stale: 0 });
 			// The secret still authenticates after all of it.
 			if (active) {
 				const [hook] = await env.sandbox.webhooksFor(url);

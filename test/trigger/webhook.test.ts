@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'crypto';
+import { resolveWebhookDescriptionField } from 'n8n-workflow';
 import type {
 	IDataObject,
+	INode,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
@@ -222,6 +224,32 @@ describe('acknowledgement (webhook response mode)', () => {
 	])('options %j answer MessageMedia %s', (options, mode) => {
 		const value = triggerWebhookDescriptionValue('responseMode', { ...base, options }, 'x');
 		expect(value).toBe(mode);
+	});
+
+	it.each([
+		[{}, 'onReceived'],
+		[{ acknowledge: 'lastNode' }, 'lastNode'],
+	])(
+		'n8n resolves options %j natively, to what its expression engine gives (%s)',
+		(options, mode) => {
+			const [description] = trigger.description.webhooks!;
+			const node = { parameters: { ...base, options } } as unknown as INode;
+			expect(resolveWebhookDescriptionField(node, description, 'responseMode')).toEqual({
+				resolved: true,
+				value: mode,
+			});
+			expect(triggerWebhookDescriptionValue('responseMode', node.parameters, 'x')).toBe(mode);
+		},
+	);
+
+	it('leaves a trigger whose parameters hold an expression to the expression engine', () => {
+		const [description] = trigger.description.webhooks!;
+		const parameters = { ...base, options: { acknowledge: 'lastNode', onlyFromNumbers: '={{1}}' } };
+		const node = { parameters } as unknown as INode;
+		expect(resolveWebhookDescriptionField(node, description, 'responseMode')).toEqual({
+			resolved: false,
+		});
+		expect(triggerWebhookDescriptionValue('responseMode', parameters, 'x')).toBe('lastNode');
 	});
 
 	it("answers with no body, so a last node without items is not n8n's 500", () => {

@@ -424,6 +424,7 @@ export async function activateTrigger(
 	workflowId: string,
 	webhookId: string,
 	done?: (hooks: SandboxWebhook[]) => boolean,
+	timeoutMs?: number,
 ): Promise<SandboxWebhook> {
 	const url = triggerUrl(env.n8n, webhookId);
 	await env.n8n.api.activate(workflowId);
@@ -431,17 +432,23 @@ export async function activateTrigger(
 		env,
 		url,
 		done ?? ((list) => list.length === 1 && isRegisteredByTrigger(list[0], workflowId)),
-		{ what: `the webhook of workflow ${workflowId} at the sandbox` },
+		{ what: `the webhook of workflow ${workflowId} at the sandbox`, timeoutMs },
 	);
 	await env.n8n.api.waitForWebhook(url, { timeoutMs: 30_000 });
 	return hooks[0];
 }
 
 /** Deactivates and waits until the trigger's webhook is gone from the sandbox. */
-export async function deactivateTrigger(env: E2eEnv, workflowId: string, webhookId: string) {
+export async function deactivateTrigger(
+	env: E2eEnv,
+	workflowId: string,
+	webhookId: string,
+	timeoutMs?: number,
+) {
 	await env.n8n.api.deactivate(workflowId);
 	await waitForSandboxHooks(env, triggerUrl(env.n8n, webhookId), (list) => list.length === 0, {
 		what: `removal of the webhook of workflow ${workflowId}`,
+		timeoutMs,
 	});
 }
 
