@@ -19,6 +19,7 @@ import {
 	E2eEnv,
 	headerOf,
 	isRegisteredByTrigger,
+	pollUntil,
 	saveArtifact,
 	SandboxWebhook,
 	startE2e,
@@ -225,14 +226,29 @@ describe('reliability: webhook lifecycle soak', () => {
 							() => deactivate(150_000),
 						);
 						break;
-					case 'createTimeoutAfterAccept':
-						// Created, but the answer never comes: the node's retry meets a 409 and adopts it.
+					case 'createTimeoutAfterAccept': {
+						// Created, but the answer never comes: the node's retry meets a 409 and adopts it
+						// (a PATCH). n8n activates in the background, and the held POST already created the
+						// webhook, so the sandbox looks right before create() is done: wait for the PATCH.
 						if (active) await deactivate();
+						const patches = async () =>
+							(await env.sandbox.counters()).requests['PATCH /v1/webhooks/messages/:id'] ?? 0;
+						const before = await patches();
 						await withOneFault(
 							{ rateTimeoutAfterAccept: 1, paths: ['/v1/webhooks/messages'], methods: ['POST'] },
-							() => activate(150_000),
+							activate,
+						);
+						await pollUntil(
+							'create() to adopt the webhook after its timeout',
+							patches,
+							(n) => n > before,
+							{
+								timeoutMs: 150_000,
+								intervalMs: 1_000,
+							},
 						);
 						break;
+					}
 					case 'editEvents': {
 						events = EVENT_SETS.find((set) => set !== events)!;
 						const edited = triggerWorkflow(env, {
@@ -260,7 +276,7 @@ describe('reliability: webhook lifecycle soak', () => {
 							// The first event ends test listening (and runs the test execution).
 							await env.sandbox.injectReply({ source_number: '+61491570156', content: 'YES' });
 						} else if (kind === 'testCancel') {
-							await env.n8n.api.rest('DELETE', `/test-webhooks/${id}`);
+							await env.n8n.api.rest('DELETE', `/test-webhook/${id}`);
 						}
 						await testHookGone(kind === 'testExpiry' ? 180_000 : 30_000);
 						if (kind === 'testExpiry') testExpiries.push(Date.now() - started);
