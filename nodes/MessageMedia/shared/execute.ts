@@ -64,8 +64,8 @@ function holdsExpression(value: unknown): boolean {
 
 /**
  * getNodeParameter for a loop over items. A parameter that holds no expression is the same for
- * every item, yet n8n-core copies and validates it on each call: with 10,000 items that was most of
- * the node's own CPU, so such values are read once. Callers must not mutate what it returns.
+ * every item, yet n8n-core copies and validates it on each call (a quarter of Send's CPU per message
+ * with literal parameters), so such values are read once. Callers must not mutate what it returns.
  */
 export function itemParameterReader(ctx: IExecuteFunctions, node: INode): ParameterReader {
 	const once = new Map<string, unknown>();
