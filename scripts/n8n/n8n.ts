@@ -669,14 +669,15 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		};
 		proc.stdout!.on('data', onData(process.stdout));
 		proc.stderr!.on('data', onData(process.stderr));
-		// A failed spawn (e.g. the user folder removed under a restart) must fail the caller, not
-		// crash the test process with an unhandled 'error' event.
-		proc.once('error', (error) => {
-			tail.push(`spawn failed: ${error.message}`);
-			live.delete(proc);
-		});
 		exited = new Promise<void>((resolve) => {
-			proc.once('error', () => resolve());
+			// A failed spawn (e.g. the user folder removed under a restart) must fail the caller,
+			// not crash the test process with an unhandled 'error' event.
+			proc.once('error', (error) => {
+				tail.push(`spawn failed: ${error.message}`);
+				live.delete(proc);
+				logStream?.end();
+				resolve();
+			});
 			proc.once('exit', () => {
 				live.delete(proc);
 				logStream?.end();

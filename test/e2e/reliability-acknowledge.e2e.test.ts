@@ -153,7 +153,7 @@ describe('reliability: acknowledging MessageMedia after the workflow has finishe
 			expect(answeredBeforeStop(lastNode.hook.id)).toEqual([]);
 			expect(duplicates(finished.lastNode)).toEqual([]);
 			expect([...finished.lastNode].sort()).toEqual([...sent].sort());
-			for (const f of [onReceived, lastNode]) await env.n8n.api.deactivate(f.id);
+			for (const f of flows) await env.n8n.api.deactivate(f.id);
 		},
 		10 * 60 * 1000,
 	);
