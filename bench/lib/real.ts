@@ -105,7 +105,7 @@ export async function createSendWorkflow(env: RealEnv): Promise<RealSendWorkflow
 				typeVersion: 1,
 				position: [440, 0],
 				parameters: SEND_PARAMETERS,
-				credentials: { messageMediaApi: env.credential },
+				credentials: { messageMediaMessagingApi: env.credential },
 			},
 		],
 		connections: {
@@ -178,7 +178,7 @@ export async function createTriggerPair(
 				position: [0, 0],
 				webhookId,
 				parameters: { events: ['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'], options },
-				credentials: { messageMediaApi: env.credential },
+				credentials: { messageMediaMessagingApi: env.credential },
 			},
 		],
 		connections: {},

@@ -26,7 +26,7 @@ export class MessageMedia implements INodeType {
 		usableAsTool: true,
 		inputs: ['main'],
 		outputs: ['main'],
-		credentials: [{ name: 'messageMediaApi', required: true }],
+		credentials: [{ name: 'messageMediaMessagingApi', required: true }],
 		// Send and Wait for Reply: MessageMedia posts delivery reports and the reply for the message
 		// to this execution's resume URL, which n8n routes here while the execution waits.
 		webhooks: [

@@ -25,7 +25,7 @@ export class MessageMediaTrigger implements INodeType {
 		defaults: { name: 'MessageMedia Trigger' },
 		inputs: [],
 		outputs: ['main'],
-		credentials: [{ name: 'messageMediaApi', required: true }],
+		credentials: [{ name: 'messageMediaMessagingApi', required: true }],
 		webhooks: [triggerWebhook],
 		properties: [
 			{

@@ -26,7 +26,7 @@ export const NODE_TYPES = {
 	action: `${PACKAGE_NAME}.messageMedia`,
 	trigger: `${PACKAGE_NAME}.messageMediaTrigger`,
 } as const;
-export const CREDENTIAL_TYPE = 'messageMediaApi';
+export const CREDENTIAL_TYPE = 'messageMediaMessagingApi';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Persisted in the user folder so that a restart (or a later run) reuses the owner and API key. */
@@ -886,7 +886,7 @@ export interface MessageMediaCredentialOptions {
 	subAccount?: string;
 }
 
-/** Creates a `messageMediaApi` credential pointing at `baseUrl` (region 'custom'). */
+/** Creates a `messageMediaMessagingApi` credential pointing at `baseUrl` (region 'custom'). */
 export function createMessageMediaCredential(
 	instance: Pick<N8nInstance, 'api'>,
 	opts: MessageMediaCredentialOptions,
@@ -939,7 +939,7 @@ export async function importExamples(
 	return out;
 }
 
-/** Points every `messageMediaApi` credential reference of a workflow at the given credential. */
+/** Points every `messageMediaMessagingApi` credential reference of a workflow at the given credential. */
 export function rewriteCredentials(
 	wf: N8nWorkflow,
 	credentialId: string,

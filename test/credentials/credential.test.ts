@@ -1,10 +1,10 @@
 import nock from 'nock';
 
-import { MessageMediaApi } from '../../credentials/MessageMediaApi.credentials';
+import { MessageMediaMessagingApi } from '../../credentials/MessageMediaMessagingApi.credentials';
 import { md5Hex, hmacSignature } from '../../nodes/MessageMedia/transport/hmac';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../helpers/n8n';
 
-const credential = new MessageMediaApi();
+const credential = new MessageMediaMessagingApi();
 
 describe('MessageMedia API credential', () => {
 	it('has key, password secret, auth type, region with custom base URL and sub-account', () => {

@@ -72,7 +72,7 @@ describe('installed as a user installs it', () => {
 			expect(shipped).toContain('package.json');
 			expect(shipped).toContain('dist/nodes/MessageMedia/MessageMedia.node.js');
 			expect(shipped).toContain('dist/nodes/MessageMedia/MessageMediaTrigger.node.js');
-			expect(shipped).toContain('dist/credentials/MessageMediaApi.credentials.js');
+			expect(shipped).toContain('dist/credentials/MessageMediaMessagingApi.credentials.js');
 			expect(
 				shipped.filter((f) => !/^(dist\/|package\.json$|index\.js$|README\.md$|LICENSE$)/.test(f)),
 			).toEqual([]);

@@ -23,7 +23,7 @@ import type {
 import { createRunExecutionData, Workflow } from 'n8n-workflow';
 import { ExecuteContext, HookContext, WebhookContext } from 'n8n-core';
 
-import { MessageMediaApi } from '../../credentials/MessageMediaApi.credentials';
+import { MessageMediaMessagingApi } from '../../credentials/MessageMediaMessagingApi.credentials';
 import { MessageMedia } from '../../nodes/MessageMedia/MessageMedia.node';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 
@@ -38,7 +38,7 @@ export const TEST_CREDENTIALS: ICredentialDataDecryptedObject = {
 	subAccount: '',
 };
 
-const credentialType = new MessageMediaApi();
+const credentialType = new MessageMediaMessagingApi();
 
 class TestCredentialsHelper {
 	constructor(private data: ICredentialDataDecryptedObject) {}
@@ -104,7 +104,7 @@ function buildNode(type: string, options: NodeRunOptions): INode {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],
-		credentials: { messageMediaApi: { id: 'cred-1', name: 'MessageMedia account' } },
+		credentials: { messageMediaMessagingApi: { id: 'cred-1', name: 'MessageMedia account' } },
 		webhookId: 'hook-uuid',
 		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 	};

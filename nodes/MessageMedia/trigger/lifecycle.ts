@@ -203,7 +203,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		throw new NodeOperationError(this.getNode(), 'Choose at least one event to listen for');
 	}
 
-	const credentials = await this.getCredentials('messageMediaApi');
+	const credentials = await this.getCredentials('messageMediaMessagingApi');
 	const base = resolveBaseUrl(credentials);
 	if (isCloudBaseUrl(base) && isUnreachableUrl(desired.url)) {
 		throw new NodeOperationError(

@@ -192,7 +192,7 @@ export interface E2eEnv {
 	n8n: N8nInstance;
 	sandbox: SandboxClient;
 	credential: N8nCredential;
-	credentialRef: { messageMediaApi: { id: string; name: string } };
+	credentialRef: { messageMediaMessagingApi: { id: string; name: string } };
 	/** Workflows created through createWorkflow: deleted (deactivated first) at stop(). */
 	created: string[];
 	stop(): Promise<void>;
@@ -257,7 +257,7 @@ export async function startE2e(opts: StartE2eOptions): Promise<E2eEnv> {
 	}
 }
 
-/** Creates the `messageMediaApi` credential for the sandbox (Basic) and stores it in env. */
+/** Creates the `messageMediaMessagingApi` credential for the sandbox (Basic) and stores it in env. */
 export async function createSandboxCredential(env: E2eEnv): Promise<N8nCredential> {
 	const credential = await createMessageMediaCredential(env.n8n, {
 		baseUrl: env.sandbox.url,
@@ -267,7 +267,7 @@ export async function createSandboxCredential(env: E2eEnv): Promise<N8nCredentia
 		name: 'MessageMedia sandbox',
 	});
 	env.credential = credential;
-	env.credentialRef = { messageMediaApi: { id: credential.id, name: credential.name } };
+	env.credentialRef = { messageMediaMessagingApi: { id: credential.id, name: credential.name } };
 	return credential;
 }
 

@@ -126,7 +126,7 @@ export function bookingWorkflow(opts: BookingOptions): N8nWorkflow {
 				resumeAmount: opts.resumeAmount,
 				resumeUnit: opts.resumeUnit,
 			};
-			node.credentials = { messageMediaApi: { ...opts.credential } };
+			node.credentials = { messageMediaMessagingApi: { ...opts.credential } };
 		}
 	}
 	return wf;

@@ -161,7 +161,7 @@ async function run(
 	const now = Date.now();
 	const message = buildMessage.call(this, 0, now);
 	const waitTill = waitUntil.call(this, now);
-	const credentials = await this.getCredentials('messageMediaApi');
+	const credentials = await this.getCredentials('messageMediaMessagingApi');
 	const node = this.getNode();
 	const token = callbackToken(String(credentials.apiSecret), this.getExecutionId(), node.id);
 	message.callback_url = this.getSignedResumeUrl({ [CALLBACK_TOKEN_PARAM]: token });
@@ -232,7 +232,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const query = (this.getQueryData() ?? {}) as IDataObject;
 	const executionId =
 		executionIdFromUrl(request.originalUrl ?? request.url ?? '', node.id) ?? this.getExecutionId();
-	const credentials = await this.getCredentials('messageMediaApi');
+	const credentials = await this.getCredentials('messageMediaMessagingApi');
 	const expected = callbackToken(String(credentials.apiSecret), executionId, node.id);
 	if (!secretsMatch(String(query[CALLBACK_TOKEN_PARAM] ?? ''), expected)) {
 		return reply.call(this, 401, { error: 'Unauthorized' });

@@ -9,8 +9,8 @@ import type {
 import { signRequest } from '../nodes/MessageMedia/transport/authenticate';
 import { REGIONS } from '../nodes/MessageMedia/transport/baseUrl';
 
-export class MessageMediaApi implements ICredentialType {
-	name = 'messageMediaApi';
+export class MessageMediaMessagingApi implements ICredentialType {
+	name = 'messageMediaMessagingApi';
 
 	displayName = 'MessageMedia API';
 
