@@ -160,10 +160,14 @@ export async function messageMediaRequest(
 		try {
 			// Every context type carries the same helper; narrowing one avoids a union of overloads.
 			const ctx = this as IExecuteFunctions;
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'messageMediaMessagingApi', {
-				...options,
-				headers: { ...options.headers },
-			})) as IN8nHttpFullResponse;
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				'messageMediaMessagingApi',
+				{
+					...options,
+					headers: { ...options.headers },
+				},
+			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = networkErrorCode(error);
 			const retryable =
