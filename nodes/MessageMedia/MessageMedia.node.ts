@@ -6,11 +6,11 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchSenderAddresses } from './methods/listSearch';
 import { resources } from './resources';
-import { sendAndWaitWebhook } from './resources/message/sendAndWait';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './resources/message/sendAndWait';
 
 export class MessageMedia implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,22 +24,10 @@ export class MessageMedia implements INodeType {
 			'Send SMS, MMS and voice messages and manage replies with MessageMedia (Sinch Engage)',
 		defaults: { name: 'MessageMedia' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'messageMediaMessagingApi', required: true }],
-		// Send and Wait for Reply: MessageMedia posts delivery reports and the reply for the message
-		// to this execution's resume URL, which n8n routes here while the execution waits.
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: '',
-				path: '={{ $nodeId }}',
-				restartWebhook: true,
-				isFullPath: true,
-			},
-		],
+		webhooks: sendAndWaitWebhooks,
 		waitingNodeTooltip: 'Waiting for the customer to reply by SMS',
 		properties: [
 			{

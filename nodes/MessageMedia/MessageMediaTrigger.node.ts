@@ -5,6 +5,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { intentKeywordFields } from './shared/descriptions';
 import { ALL_EVENTS, MESSAGE_EVENTS } from './shared/events';
@@ -24,7 +25,7 @@ export class MessageMediaTrigger implements INodeType {
 		description: 'Starts the workflow on MessageMedia replies, opt-outs and delivery reports',
 		defaults: { name: 'MessageMedia Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'messageMediaMessagingApi', required: true }],
 		webhooks: [triggerWebhook],
 		properties: [

@@ -4,6 +4,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	IWebhookDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
@@ -207,6 +208,24 @@ async function run(
 
 export const sendAndWait: OperationDefinition = { description, run };
 
+/**
+ * The resume webhook of Send and Wait for Reply, declared as n8n-nodes-base declares its own
+ * send-and-wait webhooks. MessageMedia posts the reply and the delivery reports to the message's
+ * callback_url, this execution's resume URL, which n8n routes here while the execution waits.
+ * Nothing is registered at MessageMedia, so there is nothing to clean up when the workflow stops.
+ */
+export const sendAndWaitWebhooks: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
+
 // One resume per execution even when MessageMedia retries a reply before n8n marks it running.
 const RESUME_WINDOW_MS = 24 * 3_600_000;
 
@@ -264,6 +283,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		if (error instanceof SyntaxError || error instanceof PayloadError) {
 			return reply.call(this, 400, { error: `Not a MessageMedia callback: ${error.message}` });
 		}
-		throw error;
+		// A NodeOperationError passes through unchanged; anything else keeps its message.
+		throw new NodeOperationError(node, error as Error);
 	}
 }

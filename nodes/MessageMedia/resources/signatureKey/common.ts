@@ -1,7 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { Show } from '../../shared/descriptions';
 
-export const SIGNATURE_KEYS_PATH = '/v1/iam/signature_keys';
+/** Where MessageMedia's Signature Key Management API lives. */
+export const SIGNATURE_MANAGEMENT_PATH = '/v1/iam/signature_keys';
 
 export function keyIdField(show: Show, description: string): INodeProperties {
 	return {

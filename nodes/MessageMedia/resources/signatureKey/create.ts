@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport';
-import { SIGNATURE_KEYS_PATH, simplifyKey, toPem } from './common';
+import { SIGNATURE_MANAGEMENT_PATH, simplifyKey, toPem } from './common';
 
 const showOnlyForSignatureKeyCreate = { resource: ['signatureKey'], operation: ['create'] };
 
@@ -35,7 +35,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await forEachItem.call(this, items, async (i) => {
 		const key = await messageMediaApiRequest.call(this, {
 			method: 'POST',
-			path: SIGNATURE_KEYS_PATH,
+			path: SIGNATURE_MANAGEMENT_PATH,
 			body: { digest: this.getNodeParameter('digest', i) as string, cipher: 'RSA' },
 			// A retry after a lost answer would create a second key whose public key is never seen.
 			retry: 'none',

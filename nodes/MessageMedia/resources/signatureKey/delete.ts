@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport';
-import { keyIdField, SIGNATURE_KEYS_PATH } from './common';
+import { keyIdField, SIGNATURE_MANAGEMENT_PATH } from './common';
 
 const showOnlyForSignatureKeyDelete = { resource: ['signatureKey'], operation: ['delete'] };
 
@@ -16,7 +16,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		const id = (this.getNodeParameter('keyId', i) as string).trim();
 		await messageMediaApiRequest.call(this, {
 			method: 'DELETE',
-			path: `${SIGNATURE_KEYS_PATH}/${encodeURIComponent(id)}`,
+			path: `${SIGNATURE_MANAGEMENT_PATH}/${encodeURIComponent(id)}`,
 			subject: `signature key "${id}"`,
 			itemIndex: i,
 		});

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport';
-import { SIGNATURE_KEYS_PATH } from './common';
+import { SIGNATURE_MANAGEMENT_PATH } from './common';
 
 const description: INodeProperties[] = [
 	{
@@ -20,7 +20,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await forEachItem.call(this, items, async (i) => {
 		await messageMediaApiRequest.call(this, {
 			method: 'DELETE',
-			path: `${SIGNATURE_KEYS_PATH}/enabled`,
+			path: `${SIGNATURE_MANAGEMENT_PATH}/enabled`,
 			itemIndex: i,
 		});
 		return { disabled: true };

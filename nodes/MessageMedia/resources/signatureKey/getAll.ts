@@ -10,7 +10,7 @@ import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import type { PagingStrategy } from '../../transport';
 import { messageMediaApiRequestAllItems } from '../../transport';
-import { SIGNATURE_KEYS_PATH, simplifyKey } from './common';
+import { SIGNATURE_MANAGEMENT_PATH, simplifyKey } from './common';
 
 const showOnlyForSignatureKeyGetAll = { resource: ['signatureKey'], operation: ['getAll'] };
 
@@ -32,7 +32,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		const limit = returnAll ? undefined : (this.getNodeParameter('limit', i) as number);
 		const keys = await messageMediaApiRequestAllItems.call(
 			this,
-			{ path: SIGNATURE_KEYS_PATH, itemIndex: i },
+			{ path: SIGNATURE_MANAGEMENT_PATH, itemIndex: i },
 			onePageNumberPaging,
 			limit,
 		);

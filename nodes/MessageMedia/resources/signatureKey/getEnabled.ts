@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaRequest } from '../../transport';
-import { SIGNATURE_KEYS_PATH, simplifyKey } from './common';
+import { SIGNATURE_MANAGEMENT_PATH, simplifyKey } from './common';
 
 const description: INodeProperties[] = [];
 
@@ -11,7 +11,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await forEachItem.call(this, items, async (i) => {
 		const response = await messageMediaRequest.call(this, {
 			method: 'GET',
-			path: `${SIGNATURE_KEYS_PATH}/enabled`,
+			path: `${SIGNATURE_MANAGEMENT_PATH}/enabled`,
 			acceptStatus: [404],
 			itemIndex: i,
 		});
