@@ -98,8 +98,11 @@ export class MessageMediaMessagingApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.region === "custom" ? $credentials.baseUrl : $credentials.region}}',
-			// Listing one webhook proves the key works and changes nothing at MessageMedia.
-			url: '/v1/webhooks/messages?page=0&page_size=1',
+			// Reading the unconfirmed replies proves the key works and changes nothing at MessageMedia
+			// (a reply stays unconfirmed until it is confirmed on purpose). No query string: the
+			// official SDKs never sign one, so the first request a user makes cannot fail on how
+			// HMAC covers a query.
+			url: '/v1/replies',
 			method: 'GET',
 		},
 	};

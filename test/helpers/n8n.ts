@@ -122,7 +122,7 @@ function buildWorkflow(node: INode, staticData?: IDataObject): Workflow {
 	});
 }
 
-function additionalData(options: NodeRunOptions): IWorkflowExecuteAdditionalData {
+export function additionalData(options: NodeRunOptions): IWorkflowExecuteAdditionalData {
 	return {
 		credentialsHelper: new TestCredentialsHelper(
 			options.credentials ?? TEST_CREDENTIALS,
