@@ -30,6 +30,9 @@ interface Reminder {
 	windowEnd: string;
 }
 
+type SendOutput = Record<string, unknown> & { messageId: string };
+type DeliveryReport = Record<string, unknown> & { status: string; date_received: string };
+
 function reminderWorkflow(env: E2eEnv, webhookId: string, hookPath: string): N8nWorkflow {
 	return {
 		name: 'cost and timing: reminders',
@@ -124,13 +127,13 @@ describe('Cost and timing in real n8n', () => {
 		await env.sandbox.reset();
 	});
 
-	async function run(reminders: Reminder[], artifact: string): Promise<any[]> {
+	async function run(reminders: Reminder[], artifact: string): Promise<SendOutput[]> {
 		const res = await http('POST', hookUrl, { reminders });
 		expect(res.status).toBe(200);
 		runs += 1;
 		const all = await env.n8n.api.waitForExecutions(workflowId, runs, { timeoutMs: 120_000 });
 		const execution: N8nExecution = all[all.length - 1];
-		const output = nodeOutput(execution, 'Send reminder');
+		const output = nodeOutput(execution, 'Send reminder') as SendOutput[];
 		saveArtifact(`cost-and-timing-${artifact}.execution.json`, {
 			status: execution.status,
 			output,
@@ -140,8 +143,8 @@ describe('Cost and timing in real n8n', () => {
 		return output;
 	}
 
-	async function deliveryReportsFor(messageId: string): Promise<Array<Record<string, any>>> {
-		const body = await env.sandbox.api<{ delivery_reports: Array<Record<string, any>> }>(
+	async function deliveryReportsFor(messageId: string): Promise<DeliveryReport[]> {
+		const body = await env.sandbox.api<{ delivery_reports: DeliveryReport[] }>(
 			'GET',
 			'/v1/delivery_reports',
 		);

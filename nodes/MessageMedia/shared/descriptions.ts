@@ -226,13 +226,13 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 										name: 'days',
 										type: 'multiOptions',
 										options: [
-											{ name: 'Monday', value: 'monday' },
-											{ name: 'Tuesday', value: 'tuesday' },
-											{ name: 'Wednesday', value: 'wednesday' },
-											{ name: 'Thursday', value: 'thursday' },
 											{ name: 'Friday', value: 'friday' },
+											{ name: 'Monday', value: 'monday' },
 											{ name: 'Saturday', value: 'saturday' },
 											{ name: 'Sunday', value: 'sunday' },
+											{ name: 'Thursday', value: 'thursday' },
+											{ name: 'Tuesday', value: 'tuesday' },
+											{ name: 'Wednesday', value: 'wednesday' },
 										],
 										default: [
 											'monday',
@@ -252,7 +252,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 										default: '',
 										placeholder: 'Australia/Sydney',
 										description:
-											"IANA time zone of the window. Leave empty for the workflow's time zone; use an expression such as {{ $json.timeZone }} for each customer's own.",
+											"IANA time zone of the window. Leave empty for the workflow's time zone; use an expression that reads each customer's own time zone from the item.",
 									},
 								],
 							},
