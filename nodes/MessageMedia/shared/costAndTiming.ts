@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OutboundMessage } from './message';
+import { MAX_CONTENT, type OutboundMessage } from './message';
 import { countSegments, replaceLookAlikes, type ForcingCharacter } from './segments';
 import {
 	describeWindow,
@@ -93,8 +93,10 @@ export function applyCostAndTiming(
 	if (message.format === 'SMS') {
 		if (options.replaceLookAlikes) {
 			const { text, replaced } = replaceLookAlikes(message.content);
-			message.content = text;
-			report.lookAlikesReplaced = replaced;
+			// An ellipsis becomes three characters, which could push a long message past the limit.
+			const fits = [...text].length <= MAX_CONTENT;
+			if (fits) message.content = text;
+			report.lookAlikesReplaced = fits ? replaced : 0;
 		}
 		const count = countSegments(message.content);
 		report.encoding = count.encoding;
