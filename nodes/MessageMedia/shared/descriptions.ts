@@ -148,6 +148,15 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 						description: 'Latest time to deliver the message; it is discarded after that',
 					},
 					{
+						displayName: 'Maximum Segments',
+						name: 'maxSegments',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 1,
+						description:
+							'SMS only: fail an item whose message would need more segments (each billed as one SMS) instead of sending it. A segment holds 160 GSM-7 characters (153 each when split) but only 70 (67) once any character outside GSM-7, such as a curly quote or an emoji, makes it UCS-2. MMS and text to speech are not split into segments.',
+					},
+					{
 						displayName: 'Metadata',
 						name: 'metadata',
 						type: 'fixedCollection',
@@ -168,11 +177,86 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 						],
 					},
 					{
+						displayName: 'Replace Look-Alike Characters',
+						name: 'replaceLookAlikes',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to replace curly quotes, en and em dashes, ellipses, unusual spaces, bullets and similar characters with their plain GSM-7 equivalents (invisible ones such as zero-width spaces are removed), so an SMS is not billed as UCS-2. Only done when the whole message then fits GSM-7; otherwise it is sent exactly as written. Letters are never changed. SMS only.',
+					},
+					{
 						displayName: 'Scheduled',
 						name: 'scheduled',
 						type: 'dateTime',
 						default: '',
 						description: 'Send at this future time instead of now',
+					},
+					{
+						displayName: 'Send Window',
+						name: 'sendWindow',
+						type: 'fixedCollection',
+						placeholder: 'Add Send Window',
+						default: {},
+						description:
+							'Only send between these local times on these days. A message that would go out outside the window is scheduled for its next opening, and so is a Scheduled time outside it; an item whose Expiry comes before that opening fails.',
+						options: [
+							{
+								displayName: 'Window',
+								name: 'window',
+								values: [
+									{
+										displayName: 'Start',
+										name: 'start',
+										type: 'string',
+										default: '09:00',
+										placeholder: '09:00',
+										description: 'Local time the window opens, 24-hour HH:MM',
+									},
+									{
+										displayName: 'End',
+										name: 'end',
+										type: 'string',
+										default: '20:00',
+										placeholder: '20:00',
+										description:
+											'Local time the window closes, 24-hour HH:MM. Earlier than Start spans midnight (22:00 to 06:00 belongs to the day it opens); equal to Start means 24 hours.',
+									},
+									{
+										displayName: 'Days',
+										name: 'days',
+										type: 'multiOptions',
+										options: [
+											{ name: 'Friday', value: 'friday' },
+											{ name: 'Monday', value: 'monday' },
+											{ name: 'Saturday', value: 'saturday' },
+											{ name: 'Sunday', value: 'sunday' },
+											{ name: 'Thursday', value: 'thursday' },
+											{ name: 'Tuesday', value: 'tuesday' },
+											{ name: 'Wednesday', value: 'wednesday' },
+										],
+										default: [
+											'monday',
+											'tuesday',
+											'wednesday',
+											'thursday',
+											'friday',
+											'saturday',
+											'sunday',
+										],
+										description: 'Days on which the window opens',
+									},
+									{
+										displayName: 'Time Zone',
+										name: 'timeZone',
+										type: 'string',
+										default: '',
+										placeholder: 'Australia/Sydney',
+										description:
+											"IANA time zone of the window. Leave empty for the workflow's time zone; use an expression that reads each customer's own time zone from the item.",
+									},
+								],
+							},
+						],
 					},
 					{
 						displayName: 'Sender Type',

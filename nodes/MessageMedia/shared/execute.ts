@@ -69,11 +69,21 @@ function holdsExpression(value: unknown): boolean {
  */
 export function itemParameterReader(ctx: IExecuteFunctions, node: INode): ParameterReader {
 	const once = new Map<string, unknown>();
+	// Values with expressions are kept for the current item, so a second reader of the same
+	// parameter (validation, then the cost and timing options) does not resolve it again.
+	const current = new Map<string, unknown>();
+	let currentItem = -1;
 	return (name, itemIndex, fallback, options) => {
 		const key = options?.extractValue ? `${name}:value` : name;
 		if (once.has(key)) return once.get(key);
+		if (itemIndex !== currentItem) {
+			current.clear();
+			currentItem = itemIndex;
+		}
+		if (current.has(key)) return current.get(key);
 		const value = ctx.getNodeParameter(name, itemIndex, fallback, options);
 		if (!holdsExpression(node.parameters[name])) once.set(key, value);
+		else current.set(key, value);
 		return value;
 	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { errorItem, itemParameterReader } from '../../shared/execute';
 import { buildMessage, FIELD_LABELS, type OutboundMessage } from '../../shared/message';
 import { messageFields } from '../../shared/descriptions';
@@ -17,6 +18,8 @@ export const description = messageFields(showOnlyForMessageSend);
 interface Pending {
 	itemIndex: number;
 	message: OutboundMessage;
+	/** Segments, look-alike replacement and send-window fields for the output item. */
+	report: IDataObject;
 }
 
 /** Per-item problems named by a 400's details, e.g. `/messages/3/destination_number: ...`. */
@@ -33,7 +36,11 @@ export function detailsByPosition(details: string[] | undefined): Map<number, st
 	return byPosition;
 }
 
-function sentJson(accepted: IDataObject, message: OutboundMessage): IDataObject {
+function sentJson(
+	accepted: IDataObject,
+	message: OutboundMessage,
+	report: IDataObject,
+): IDataObject {
 	return {
 		messageId: accepted.message_id,
 		status: accepted.status,
@@ -43,6 +50,7 @@ function sentJson(accepted: IDataObject, message: OutboundMessage): IDataObject 
 		content: message.content,
 		scheduled: accepted.scheduled ?? message.scheduled,
 		metadata: (accepted.metadata as IDataObject | undefined) ?? message.metadata ?? {},
+		...report,
 	};
 }
 
@@ -130,7 +138,7 @@ async function sendBatch(
 		const accepted = ((response.body as IDataObject).messages as IDataObject[] | undefined) ?? [];
 		remaining.forEach((p, position) => {
 			results.set(p.itemIndex, {
-				json: sentJson(accepted[position] ?? {}, p.message),
+				json: sentJson(accepted[position] ?? {}, p.message, p.report),
 				pairedItem: { item: p.itemIndex },
 			});
 		});
@@ -152,7 +160,10 @@ export async function run(
 	// Every item is validated before the first request, so a bad item never leaves a half-sent run.
 	for (let i = 0; i < items.length; i++) {
 		try {
-			pending.push({ itemIndex: i, message: buildMessage.call(this, i, now, node, read) });
+			const message = buildMessage.call(this, i, now, node, read);
+			const options = read('options', i, {}) as IDataObject;
+			const report = applyCostAndTiming(this, node, i, message, options, now);
+			pending.push({ itemIndex: i, message, report });
 		} catch (error) {
 			if (!this.continueOnFail()) throw error;
 			results.set(i, errorItem(error, i));

@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
 
+import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { intentKeywordFields, messageFields } from '../../shared/descriptions';
 import { parseIntentKeywords } from '../../shared/intent';
 import { buildMessage } from '../../shared/message';
@@ -161,7 +162,21 @@ async function run(
 	}
 	const now = Date.now();
 	const message = buildMessage.call(this, 0, now);
-	const waitTill = waitUntil.call(this, now);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	applyCostAndTiming(this, this.getNode(), 0, message, options, now);
+	// The time limit counts from when the message goes out, which a send window can delay.
+	const goesOut = typeof message.scheduled === 'string' ? Date.parse(message.scheduled) : now;
+	const waitTill = waitUntil.call(this, goesOut);
+	if (waitTill !== WAIT_INDEFINITELY && waitTill.getTime() <= goesOut) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item 0: "Max Date and Time" (${waitTill.toISOString()}) is not after the message goes out (${new Date(goesOut).toISOString()})`,
+			{
+				itemIndex: 0,
+				description: 'Nothing was sent. The wait would end before the customer could reply.',
+			},
+		);
+	}
 	const credentials = await this.getCredentials('messageMediaMessagingApi');
 	const node = this.getNode();
 	const token = callbackToken(String(credentials.apiSecret), this.getExecutionId(), node.id);
