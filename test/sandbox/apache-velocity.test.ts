@@ -129,7 +129,10 @@ function renderWithApacheVelocity(
 	}
 }
 
-const { metadata: _m, messageId: _id, mtId: _mt, ...UNSOLICITED_OPT_OUT } = OPT_OUT_VARS;
+/** A STOP that answers no message: no message ids and no `$metadata` at all. */
+const UNSOLICITED_OPT_OUT = Object.fromEntries(
+	Object.entries(OPT_OUT_VARS).filter(([k]) => !['metadata', 'messageId', 'mtId'].includes(k)),
+);
 
 const CASES: Case[] = [
 	{ name: 'sms', vars: { ...MO_VARS } },

@@ -103,7 +103,8 @@ describe('sandbox fidelity to MessageMedia', () => {
 		const unsourced = await send({});
 		const sourced = await send({ source_number: 'ACME', source_number_type: 'ALPHANUMERIC' });
 		const listed = (await call(sb.url, 'GET', '/_sandbox/messages')).json.messages;
-		const sentFrom = (id: string) => listed.find((x: any) => x.message_id === id).sent_from;
+		const sentFrom = (id: string) =>
+			listed.find((x: { message_id: string }) => x.message_id === id).sent_from;
 		expect(sentFrom(unsourced.message_id)).toBe(DEFAULT_SENDER);
 		expect(sentFrom(sourced.message_id)).toBe('ACME');
 
