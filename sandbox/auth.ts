@@ -40,7 +40,7 @@ export function parseHmacHeader(value: string): Record<string, string> | undefin
 }
 
 /**
- * Checks Basic or HMAC credentials per messagemedia-api.md §1.2–1.3. Basic and HMAC keys are
+ * Checks Basic or HMAC credentials as docs/messagemedia-api.md (Authentication) describes. Basic and HMAC keys are
  * separate pairs, so each only works with its own scheme.
  */
 export function authenticate(

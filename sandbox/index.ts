@@ -4,6 +4,7 @@ import { createHttpServer, Sandbox } from './server';
 export { DEMO_CREDENTIALS } from './auth';
 export { RESERVED_NUMBERS } from './store';
 export { renderTemplate } from './velocity';
+export type { DeliveryLogEntry, Webhook as WebhookRecord } from './store';
 
 export interface SandboxOptions {
 	port?: number;
@@ -25,7 +26,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		drIntervalMs: options.drIntervalMs ?? 1000,
 		retryDelayScale: 1,
 		lookupsAvailable: true,
-		signCallbacks: false,
+		signCallbacks: true,
 		deliveryTimeoutMs: 20_000,
 		callbackRetries: 3,
 		drRequiresDeliveryReport: false,

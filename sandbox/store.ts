@@ -16,6 +16,8 @@ export interface StoredMessage {
 	data: Json & { message_id: string; status: string; content: string; destination_number: string };
 	account: string;
 	submittedAt: string;
+	/** The number it went out from: its `source_number`, else the account's default number. */
+	sentFrom: string;
 }
 
 export interface DeliveryReport extends Json {
@@ -28,6 +30,7 @@ export interface Reply extends Json {
 	reply_id: string;
 }
 
+/** A webhook as stored and as the Webhooks Management API shows it. */
 export interface Webhook {
 	id: string;
 	url: string;

@@ -97,8 +97,43 @@ const escapeTool = {
 					.replace(/'/g, '&apos;'),
 };
 
+type Asts = ReturnType<typeof parse>;
+
+/** A `#foreach` frame as velocityjs keeps it: the loop variable, `$foreach` and `$velocityCount`. */
+interface LoopFrame {
+	foreach: { hasNext: boolean };
+	velocityHasNext?: boolean;
+}
+
+function isLoopFrame(v: unknown): v is LoopFrame {
+	const f = (v as { foreach?: unknown } | null)?.foreach;
+	return typeof f === 'object' && f !== null && 'hasNext' in f;
+}
+
+/**
+ * velocityjs with Apache Velocity 1.7's `$velocityHasNext`, which MessageMedia's own sample
+ * templates and its n8n package use between list items; velocityjs only knows `$foreach.hasNext`.
+ * velocityjs stores each loop's variables in `local[frameId]` once per iteration, so mirroring
+ * `hasNext` there gives the innermost loop's value, as in Velocity 1.7, and nothing outside a loop.
+ */
+class Velocity17Compile extends Compile {
+	constructor(asts: Asts) {
+		super(asts);
+		this.local = new Proxy<Record<string, unknown>>(
+			{},
+			{
+				set(frames, id, frame: unknown) {
+					if (isLoopFrame(frame)) frame.velocityHasNext = frame.foreach.hasNext;
+					frames[id as string] = frame;
+					return true;
+				},
+			},
+		);
+	}
+}
+
 // Parsing dominates render cost; webhooks reuse a handful of templates thousands of times.
-const astCache = new Map<string, ReturnType<typeof parse>>();
+const astCache = new Map<string, Asts>();
 
 /**
  * Renders a MessageMedia webhook template with a real Velocity engine. Plain-object values of
@@ -116,5 +151,5 @@ export function renderTemplate(template: string, vars: Record<string, unknown>):
 	if (md !== undefined && md !== null && !(md instanceof JavaMap) && typeof md === 'object') {
 		context.metadata = new JavaMap(md as Record<string, string>);
 	}
-	return new Compile(asts).render(context);
+	return new Velocity17Compile(asts).render(context);
 }

@@ -1,5 +1,5 @@
 /**
- * Real-browser test (issue 4 §5): Debian's Chromium, driven by playwright-core, against a real
+ * Real-browser test: Debian's Chromium, driven by playwright-core, against a real
  * n8n 2.41.1 editor with this package loaded as a community package and the MessageMedia sandbox
  * behind the credential. It signs in, opens the appointment example, finds both MessageMedia nodes
  * in the node picker, and opens the trigger's node details view (events + test-mode notice).

@@ -1,9 +1,9 @@
 /**
- * Issue 7: the nodes in n8n queue mode. A main process, 2 `n8n webhook` processes behind a
+ * The nodes in n8n queue mode. A main process, 2 `n8n webhook` processes behind a
  * round-robin proxy (the URL the sandbox sees), 2 `n8n worker` processes, a fresh PostgreSQL
  * database and a unique Redis prefix per run (scripts/n8n/queue.ts).
  *
- * CI size by default; QUEUE_FULL=1 runs the issue's full size (500 replies, 100 retried events).
+ * CI size by default; QUEUE_FULL=1 runs the full size (500 replies, 100 retried events).
  * Results go to test-artifacts/e2e/queue-mode.results.{json,md} and docs/running-at-scale.md.
  */
 import {

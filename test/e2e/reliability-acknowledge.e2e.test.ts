@@ -1,5 +1,5 @@
 /**
- * Issue 6, F7 made deterministic: n8n stops (gracefully past its shutdown timeout, or kill -9)
+ * Finding F7 of test/reliability/README.md made deterministic: n8n stops (gracefully past its shutdown timeout, or kill -9)
  * while executions started by our trigger are still running. With the trigger's default
  * acknowledgement ("When Received") MessageMedia already had its 200 and the events never finish;
  * with "When the Workflow Has Finished" n8n had not answered, MessageMedia retries, and every event

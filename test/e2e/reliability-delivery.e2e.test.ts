@@ -1,5 +1,5 @@
 /**
- * Issue 6, delivery guarantees in a real n8n 2.41.1, fed by the sandbox's real webhook delivery:
+ * Delivery guarantees in a real n8n 2.41.1, fed by the sandbox's real webhook delivery:
  * - a burst of replies at concurrency 32: exactly one execution each, no duplicates;
  * - n8n restarted mid-stream: with MessageMedia retries covering the downtime every event ends as
  *   exactly one execution; with fewer or no retries, events that arrive while n8n is down are

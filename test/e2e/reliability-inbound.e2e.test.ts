@@ -1,5 +1,5 @@
 /**
- * Issue 6, inbound hostility: hostile requests against the trigger's production webhook URL in a
+ * Inbound hostility: hostile requests against the trigger's production webhook URL in a
  * real n8n 2.41.1. Each gets the right 4xx (n8n answers some itself), starts nothing and crashes
  * nothing; then legitimate events interleaved with hostile ones give exactly as many executions.
  *

@@ -1,5 +1,5 @@
 /**
- * Issue 6, webhook lifecycle soak: randomised cycles of activate, deactivate, graceful restart,
+ * Webhook lifecycle soak: randomised cycles of activate, deactivate, graceful restart,
  * kill -9, test-mode listening (ended by an event, by cancelling, or by n8n's 2-minute expiry),
  * editing the trigger's events while active, a pre-created webhook for our URL (409), remote
  * deletion behind n8n's back, and sandbox 5xx and timeouts during create and delete. After every

@@ -1,5 +1,5 @@
 /**
- * End-to-end proof of Message → Send and Wait for Reply in a real n8n 2.41.1 (issue 8, Proof):
+ * End-to-end proof of Message → Send and Wait for Reply in a real n8n 2.41.1:
  * the example booking workflow (Webhook "New booking" → "Text and wait for the answer" → Switch
  * "Route the answer" → No Ops), driven against the MessageMedia sandbox.
  *

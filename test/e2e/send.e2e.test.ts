@@ -1,5 +1,5 @@
 /**
- * Issue 4 §4, sending: a real n8n runs MessageMedia Send for 250 appointments against the sandbox.
+ * Sending: a real n8n runs MessageMedia Send for 250 appointments against the sandbox.
  * The public API cannot run a Manual Trigger, so the workflow starts with an n8n Webhook node that
  * receives the appointments; Split Out makes one item per appointment; Send has Continue On Fail
  * (onError: continueRegularOutput). Requests are counted with the sandbox's counters.

@@ -1,5 +1,5 @@
 /**
- * Issue 4 §4, events: the MessageMedia Trigger in a real n8n, fed by the sandbox over real HTTP.
+ * Events: the MessageMedia Trigger in a real n8n, fed by the sandbox over real HTTP.
  * Replies (with intent and the original message's metadata, de-duplicated across retries),
  * delivery reports, forged requests (no secret: 401, no execution) and RSA-signed deliveries
  * (signed: pass; tampered: 401).

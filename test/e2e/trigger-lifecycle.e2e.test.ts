@@ -1,5 +1,5 @@
 /**
- * Issue 4 §4, webhook lifecycle: the MessageMedia Trigger in a real n8n registers exactly one
+ * Webhook lifecycle: the MessageMedia Trigger in a real n8n registers exactly one
  * webhook at the sandbox when its workflow is activated (through n8n's public API), removes it on
  * deactivation, keeps exactly one across restarts, and adopts a pre-existing webhook for its URL.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4 §4, installing as a user does: n8n starts without the package; we `npm pack` it,
+ * Installing as a user does: n8n starts without the package; we `npm pack` it,
  * `npm install` the tarball into <userFolder>/.n8n/nodes (n8n's documented manual install), and
  * restart n8n. The nodes then load as `n8n-nodes-messagemedia.*`, and, with that installed copy,
  * the two example workflows import cleanly and the delivery-failures one routes each failed
@@ -35,7 +35,7 @@ import { builtPackageDir, REPO_ROOT } from './helpers/package';
 
 const execFileAsync = promisify(execFile);
 
-/** The two examples of issue 4 (others in examples/ are imported too, but not checked here). */
+/** The two headline examples (others in examples/ are imported too, but not checked here). */
 const EXAMPLES = ['appointment-confirmation.json', 'delivery-failures.json'];
 
 describe('installed as a user installs it', () => {

@@ -19,7 +19,7 @@ describe('sandbox auth', () => {
 		expect(sb.url).toBe(`http://127.0.0.1:${sb.port}`);
 	});
 
-	it('the test signer reproduces the worked example of §1.3', () => {
+	it('the test signer reproduces the HMAC test vector of docs/messagemedia-api.md', () => {
 		const signing =
 			'date: Wed, 08 Feb 2023 03:00:00 GMT\nx-Content-MD5: e4355dd089ef72a8730a238a3a324237\nPOST /v1/messages HTTP/1.1';
 		expect(createHmac('sha1', 'myApiSecret').update(signing).digest('base64')).toBe(

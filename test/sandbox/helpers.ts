@@ -18,7 +18,7 @@ export interface HmacOptions {
 	md5?: string;
 }
 
-/** Signs a request per messagemedia-api.md §1.3, independently of the sandbox's own code. */
+/** Signs a request as docs/messagemedia-api.md (HMAC) describes, independently of the sandbox's own code. */
 export function hmacHeaders(
 	method: string,
 	pathAndQuery: string,

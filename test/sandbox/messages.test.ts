@@ -85,8 +85,12 @@ describe('sandbox messages and delivery reports', () => {
 			messages: [msg({ scheduled: future }), msg({ content: 'now' })],
 		});
 		const [scheduled, queued] = r.json.messages;
-		expect(scheduled.status).toBe('scheduled');
+		// MessageMedia answers every accepted message `queued`; a status read shows `scheduled`.
+		expect(scheduled.status).toBe('queued');
 		expect(queued.status).toBe('queued');
+		expect((await call(sb.url, 'GET', `/v1/messages/${scheduled.message_id}`)).json.status).toBe(
+			'scheduled',
+		);
 		const cancel = await call(sb.url, 'PUT', `/v1/messages/${scheduled.message_id}`, {
 			status: 'cancelled',
 		});
@@ -115,7 +119,10 @@ describe('sandbox messages and delivery reports', () => {
 			],
 		});
 		const [scheduled, plain] = r.json.messages;
-		expect(scheduled.status).toBe('scheduled');
+		expect(scheduled.status).toBe('queued');
+		expect((await call(sb.url, 'GET', `/v1/messages/${scheduled.message_id}`)).json.status).toBe(
+			'scheduled',
+		);
 		await waitUntil(async () => {
 			const s = (await call(sb.url, 'GET', `/v1/messages/${scheduled.message_id}`)).json.status;
 			return s === 'delivered';

@@ -38,3 +38,31 @@ describe('sandbox renderTemplate', () => {
 		).toBe('image/png,AAA=,a.png');
 	});
 });
+
+describe('sandbox renderTemplate: $velocityHasNext (Apache Velocity 1.7)', () => {
+	// The metadata loop of MessageMedia's own n8n package template.
+	const n8nPackageTemplate =
+		'{"id":"$!moId","metadata":{#foreach($key in $metadata.keySet())"$key" : ' +
+		'"$esc.json($metadata.get($key))"#if( $velocityHasNext ), #end#end}}';
+
+	it('separates list items so the template renders valid JSON', () => {
+		const out = renderTemplate(n8nPackageTemplate, {
+			moId: 'r-1',
+			metadata: { a: '1', b: '2', c: '3' },
+		});
+		expect(JSON.parse(out)).toEqual({ id: 'r-1', metadata: { a: '1', b: '2', c: '3' } });
+		expect(JSON.parse(renderTemplate(n8nPackageTemplate, { metadata: {} }))).toEqual({
+			id: '',
+			metadata: {},
+		});
+	});
+
+	it('follows the innermost loop and is unset outside any loop', () => {
+		const out = renderTemplate(
+			'#foreach($a in [1,2])[#foreach($b in [3,4,5])$b#if($velocityHasNext),#end#end]' +
+				'#if($velocityHasNext);#end#end|$velocityHasNext|$!velocityHasNext|',
+			{},
+		);
+		expect(out).toBe('[3,4,5];[3,4,5]|$velocityHasNext||');
+	});
+});

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { DEMO_CREDENTIALS, startSandbox } from '../../../sandbox';
-import type { SandboxHandle } from '../../../sandbox';
+import type { DeliveryLogEntry, SandboxHandle, WebhookRecord } from '../../../sandbox';
 import {
 	createMessageMediaCredential,
 	N8nCredential,
@@ -67,31 +67,11 @@ const BASIC = `Basic ${Buffer.from(
 	`${DEMO_CREDENTIALS.basic.apiKey}:${DEMO_CREDENTIALS.basic.apiSecret}`,
 ).toString('base64')}`;
 
-export interface SandboxWebhook {
-	id: string;
-	url: string;
-	method: string;
-	encoding: string;
-	events: string[];
-	headers: Record<string, string>;
-	template?: string;
-	retries: number;
-	retry_delay?: number;
-	account_id: string;
-}
+/** A webhook as the sandbox's control API lists it. */
+export type SandboxWebhook = WebhookRecord & { account_id: string };
 
-export interface WebhookDelivery {
-	kind: string;
-	webhook_id: string;
-	url: string;
-	method: string;
-	event: string;
-	status: number | string;
-	attempt: number;
-	retry_count: number;
-	body: string;
-	headers: Record<string, string>;
-}
+/** One delivery attempt as the sandbox's control API logs it. */
+export type WebhookDelivery = DeliveryLogEntry;
 
 /** The sandbox: its MessageMedia API (Basic auth) and its control API. */
 export class SandboxClient {
