@@ -1,5 +1,6 @@
 import { config } from '@n8n/node-cli/eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import js from '@eslint/js';
 import globals from 'globals';
 
 // The shipped code (nodes/, credentials/, package.json) is linted with n8n's own configuration
@@ -14,7 +15,12 @@ const communityRulesOff = Object.fromEntries(
 
 export default [
 	...config,
-	{ ignores: ['dist/**', 'coverage/**', 'test-artifacts/**', '**/*.js', '**/*.mjs'] },
+	{ ignores: ['dist/**', 'coverage/**', 'test-artifacts/**', '**/*.js', '*.mjs'] },
+	{
+		files: ['scripts/**/*.mjs'],
+		...js.configs.recommended,
+		languageOptions: { globals: globals.node },
+	},
 	{
 		files: TOOLING,
 		languageOptions: { globals: { ...globals.node, ...globals.jest } },

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
-import { SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
+import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import {
 	CALLBACK_TOKEN_PARAM,
@@ -266,6 +266,24 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		expect(await result).toEqual({ noWebhookResponse: true });
 		expect(res.statusCode).toBe(400);
 		expect(String((res.sent as { error: string }).error)).toMatch(/^Not a MessageMedia callback/);
+	});
+
+	it('reports an unexpected failure as a NodeOperationError that keeps its message', async () => {
+		const built = webhookContext({
+			node: 'action',
+			parameters: params(),
+			webhookUrl: url(),
+			request: { body: JSON.stringify(replyObject) },
+		});
+		jest.spyOn(built.context, 'getWorkflow').mockImplementation(() => {
+			throw new Error('workflow unavailable');
+		});
+		const error = await node.webhook.call(built.context).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as NodeOperationError).message).toBe('workflow unavailable');
 	});
 
 	it('resumes only once when the reply is delivered again after resuming', async () => {
