@@ -9,9 +9,10 @@ import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
-import { resetDedupStores } from '../../nodes/MessageMedia/trigger/dedup';
-import { normaliseEvent, PayloadError } from '../../nodes/MessageMedia/trigger/normalise';
-import { SECRET_HEADER, WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/template';
+import { resetDedupStores } from '../../nodes/MessageMedia/inbound/dedupStore';
+import { normaliseEvent, PayloadError } from '../../nodes/MessageMedia/inbound/normaliseEvent';
+import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { renderTemplate } from '../../sandbox/velocity';
 import { webhookContext } from '../helpers/n8n';
 import type { LenientField } from './shape';

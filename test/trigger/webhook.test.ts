@@ -9,8 +9,8 @@ import type {
 } from 'n8n-workflow';
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
-import { resetDedupStores } from '../../nodes/MessageMedia/trigger/dedup';
-import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
+import { resetDedupStores } from '../../nodes/MessageMedia/inbound/dedupStore';
+import { VERIFICATION_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import { triggerWebhookDescriptionValue, webhookContext } from '../helpers/n8n';
 import {
 	DR_VARS,
@@ -58,7 +58,7 @@ async function call(options: Call = {}) {
 		webhookUrl: options.webhookUrl,
 		request: {
 			body,
-			headers: options.headers ?? { [SECRET_HEADER]: SECRET },
+			headers: options.headers ?? { [VERIFICATION_HEADER]: SECRET },
 			url: options.requestUrl,
 		},
 	});
@@ -78,8 +78,8 @@ describe('webhook() authentication', () => {
 	});
 
 	it.each([
-		['a wrong secret', { [SECRET_HEADER]: 'f'.repeat(64) }],
-		['a secret of another length', { [SECRET_HEADER]: 'short' }],
+		['a wrong secret', { [VERIFICATION_HEADER]: 'f'.repeat(64) }],
+		['a secret of another length', { [VERIFICATION_HEADER]: 'short' }],
 		['no secret header', {}],
 	])('answers 401 without an execution for %s', async (_name, headers) => {
 		const { result, res } = await call({ headers });
@@ -204,7 +204,7 @@ describe('webhook() de-duplication', () => {
 	});
 
 	it('does not remember forged requests', async () => {
-		await call({ headers: { [SECRET_HEADER]: 'f'.repeat(64) } });
+		await call({ headers: { [VERIFICATION_HEADER]: 'f'.repeat(64) } });
 		expect((await call()).items).toHaveLength(1);
 	});
 
@@ -285,7 +285,7 @@ describe('webhook() RSA signature', () => {
 		options: Parameters<typeof signedHeaders>[2] = {},
 		url?: string,
 	) => ({
-		[SECRET_HEADER]: SECRET,
+		[VERIFICATION_HEADER]: SECRET,
 		...signedHeaders(body, url, options),
 	});
 
@@ -341,7 +341,9 @@ describe('webhook() RSA signature', () => {
 	}
 
 	it('rejects an unsigned request', async () => {
-		expect(await expect401({ [SECRET_HEADER]: SECRET }, render(MO_VARS))).toMatch(/not signed/);
+		expect(await expect401({ [VERIFICATION_HEADER]: SECRET }, render(MO_VARS))).toMatch(
+			/not signed/,
+		);
 	});
 
 	it('rejects a body changed after signing, even by one byte', async () => {
@@ -377,7 +379,7 @@ describe('webhook() RSA signature', () => {
 
 	it('still requires the secret header on a correctly signed request', async () => {
 		const body = render(MO_VARS);
-		const { [SECRET_HEADER]: _secret, ...headers } = signed(body);
+		const { [VERIFICATION_HEADER]: _secret, ...headers } = signed(body);
 		await expect401(headers, body);
 	});
 });

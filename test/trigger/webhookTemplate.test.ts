@@ -1,5 +1,5 @@
-import { normaliseEvent } from '../../nodes/MessageMedia/trigger/normalise';
-import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/template';
+import { normaliseEvent } from '../../nodes/MessageMedia/inbound/normaliseEvent';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { DR_VARS, HOSTILE, MMS_VARS, MO_VARS, OPT_OUT_VARS, PNG_BASE64, render } from './fixtures';
 
 describe('webhook template', () => {
