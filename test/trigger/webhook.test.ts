@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'crypto';
-import { resolveWebhookDescriptionField } from 'n8n-workflow';
+import { NodeOperationError, resolveWebhookDescriptionField } from 'n8n-workflow';
 import type {
 	IDataObject,
 	INode,
@@ -10,7 +10,9 @@ import type {
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 import { resetDedupStores } from '../../nodes/MessageMedia/inbound/dedupStore';
+import { MESSAGE_EVENTS } from '../../nodes/MessageMedia/shared/events';
 import { VERIFICATION_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { triggerWebhookDescriptionValue, webhookContext } from '../helpers/n8n';
 import {
 	DR_VARS,
@@ -29,17 +31,7 @@ import {
 } from './fixtures';
 
 const trigger = new MessageMediaTrigger();
-const ALL_EVENTS = [
-	'RECEIVED_SMS',
-	'RECEIVED_MMS',
-	'OPT_OUT_SMS',
-	'ENROUTE_DR',
-	'SUBMITTED_DR',
-	'DELIVERED_DR',
-	'EXPIRED_DR',
-	'REJECTED_DR',
-	'FAILED_DR',
-];
+const ALL_EVENTS = MESSAGE_EVENTS.map((event) => event.value);
 
 interface Call {
 	body?: string | Buffer;
@@ -114,6 +106,24 @@ describe('webhook() malformed requests', () => {
 		const { res } = await call({ body: '[1,2]' });
 		expect(res.statusCode).toBe(400);
 	});
+
+	it.each([
+		['a partly rendered template', render(MO_VARS).replace('"mt-1"', '"$!{messageId}"')],
+		[
+			'an escape call left in the text',
+			render(MO_VARS).replace('"Yes!"', '"$!esc.json($!moContent)"'),
+		],
+		['a template not rendered at all', WEBHOOK_TEMPLATE],
+	])('answers 400 naming the cause for %s, and starts nothing', async (_name, body) => {
+		const { result, res } = await call({ body });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(400);
+		expect(String(res.sent)).toMatch(
+			/^Bad request: MessageMedia did not render the webhook template: .+ still holds the template text "\$!/,
+		);
+		// The refusal claims nothing, so a rendered delivery of the same event still fires.
+		expect((await call()).items).toHaveLength(1);
+	});
 });
 
 describe('webhook() events and filters', () => {
@@ -179,6 +189,21 @@ describe('webhook() events and filters', () => {
 			{ binaryProperty: 'attachment_1', contentType: 'text/plain', fileName: 'a.txt' },
 		]);
 		expect(JSON.stringify(item.json)).not.toContain(PNG_BASE64);
+	});
+
+	it('fails as a node error when an attachment cannot be stored, and lets the retry through', async () => {
+		const built = webhookContext({
+			parameters: { events: ALL_EVENTS, options: {} },
+			staticData: { webhookSecret: SECRET, webhookUrl: WEBHOOK_URL },
+			request: { body: render(MMS_VARS), headers: { [VERIFICATION_HEADER]: SECRET } },
+		});
+		jest
+			.spyOn(built.context.helpers, 'prepareBinaryData')
+			.mockRejectedValueOnce(new Error('disk full'));
+		const failure = trigger.webhook.call(built.context);
+		await expect(failure).rejects.toThrow(NodeOperationError);
+		await expect(failure).rejects.toThrow('The MMS attachments could not be stored as binary data');
+		expect((await call({ body: render(MMS_VARS) })).items).toHaveLength(1);
 	});
 });
 
@@ -379,7 +404,8 @@ describe('webhook() RSA signature', () => {
 
 	it('still requires the secret header on a correctly signed request', async () => {
 		const body = render(MO_VARS);
-		const { [VERIFICATION_HEADER]: _secret, ...headers } = signed(body);
+		const headers: Record<string, string> = signed(body);
+		delete headers[VERIFICATION_HEADER];
 		await expect401(headers, body);
 	});
 });
