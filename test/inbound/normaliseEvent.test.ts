@@ -97,9 +97,15 @@ describe('delivery statuses', () => {
 		});
 	});
 
-	it('names a status no event stands for after the status, so no subscription selects it', () => {
-		expect(normaliseEvent(report('queued', '101')).event.eventName).toBe('QUEUED_DR');
-	});
+	it.each([
+		['queued', 'QUEUED_DR'],
+		['__proto__', '__PROTO___DR'],
+	])(
+		'names a status no event stands for (%s) after itself, so no subscription selects it',
+		(status, name) => {
+			expect(normaliseEvent(report(status, '101')).event.eventName).toBe(name);
+		},
+	);
 });
 
 describe('payloads that still carry template text', () => {

@@ -45,7 +45,7 @@ export const FINAL_FAILURES = ['failed', 'expired', 'rejected', 'undeliverable',
  * MessageMedia has no webhook event of their own for these statuses; its spec files
  * `undeliverable` under `failed`, so a Failed subscription receives it.
  */
-const EVENT_OF_STATUS: Record<string, MessageEvent> = { undeliverable: 'FAILED_DR' };
+const EVENT_OF_STATUS = new Map<string, MessageEvent>([['undeliverable', 'FAILED_DR']]);
 
 /** A delivery report whose status no MessageMedia event stands for, e.g. `QUEUED_DR`. */
 export type UnlistedDeliveryEvent = `${string}_DR`;
@@ -56,5 +56,6 @@ export type UnlistedDeliveryEvent = `${string}_DR`;
  * subscription selects, so the trigger drops it and Send and Wait keeps waiting.
  */
 export function deliveryReportEvent(status: string): MessageEvent | UnlistedDeliveryEvent {
-	return EVENT_OF_STATUS[status] ?? `${status.toUpperCase()}_DR`;
+	// A Map, so that a status such as `__proto__` cannot reach Object.prototype.
+	return EVENT_OF_STATUS.get(status) ?? `${status.toUpperCase()}_DR`;
 }

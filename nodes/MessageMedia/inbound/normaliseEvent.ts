@@ -157,9 +157,10 @@ const REFERENCE_FIELDS = [
 	'billing_units',
 ];
 const TEMPLATE_SYNTAX = /\$!|\$\{|\$?esc\.json\(|#foreach\(/;
-// In free text only a whole value that is an escape call is template text: a customer may well
-// write `$!` or `${` in a reply.
-const ESCAPE_CALL = /^\$!?\{?esc\.json\(.*\)\}?$/s;
+// Free text is template text only when it is, whole, one of the escape calls the trigger's
+// template writes: a customer may well write `$!`, `${` or even `$esc.json($x)` in a reply.
+const ESCAPE_CALL =
+	/^\$!?esc\.json\(\$!?(moContent|mtContent|accountId|vendorId|sourceAddress|destinationAddress|key|metadata\.get\(\$key\)|a\.(contentType|base64|originalName))\)$/;
 
 function unrenderedMessage(where: string, text: string): string {
 	const snippet = text.length > 60 ? `${text.slice(0, 60)}…` : text;
