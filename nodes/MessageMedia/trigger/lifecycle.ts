@@ -186,7 +186,7 @@ function isTestUrl(url: string | undefined): boolean {
 	return /\/webhook-test\//.test(url ?? '');
 }
 
-/** The webhook the parameters ask for, refused before any request when MessageMedia could not use it. */
+/** The webhook the parameters ask for; refused before any request if MessageMedia cannot use it. */
 async function validatedWebhook(this: IHookFunctions): Promise<DesiredWebhook> {
 	const desired = desiredWebhook.call(this);
 	if (desired.events.length === 0) {
@@ -210,7 +210,11 @@ async function validatedWebhook(this: IHookFunctions): Promise<DesiredWebhook> {
  * The instance's public URL changed since the stored webhook was registered: that webhook now
  * points nowhere, so it is removed. A stored production webhook survives a test registration.
  */
-async function retireMovedWebhook(this: IHookFunctions, data: TriggerStaticData, url: string) {
+async function retireMovedWebhook(
+	this: IHookFunctions,
+	data: TriggerStaticData,
+	url: string,
+): Promise<void> {
 	if (
 		data.webhookId &&
 		data.webhookUrl &&
@@ -267,7 +271,7 @@ async function takeOverWebhook(
 	return requireId.call(this, recreated.body);
 }
 
-/** Posts the webhook, or takes over the one MessageMedia already has for the URL. Returns its id. */
+/** Posts the webhook, or takes over the one MessageMedia has for the URL already; returns its id. */
 async function registerWebhook(
 	this: IHookFunctions,
 	desired: DesiredWebhook,
