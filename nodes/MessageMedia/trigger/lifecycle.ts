@@ -271,7 +271,7 @@ async function takeOverWebhook(
 	return requireId.call(this, recreated.body);
 }
 
-/** Posts the webhook, or takes over the one MessageMedia has for the URL already; returns its id. */
+/** Posts the webhook, or takes over the one MessageMedia has for the URL; returns its id. */
 async function registerWebhook(
 	this: IHookFunctions,
 	desired: DesiredWebhook,
