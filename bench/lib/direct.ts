@@ -8,7 +8,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { executeActionNode, webhookContext } from '../../test/helpers/n8n';
 import { handleWebhook } from '../../nodes/MessageMedia/trigger/webhook';
-import { SECRET_HEADER, WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/template';
+import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { BASIC_AUTH, BASIC_KEY, BASIC_SECRET, measure, SandboxProcess } from './env';
 
 export function credentialsFor(sandbox: SandboxProcess) {

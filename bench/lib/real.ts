@@ -12,7 +12,7 @@ import {
 	NODE_TYPES,
 	startN8n,
 } from '../../scripts/n8n/n8n';
-import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
+import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import { appointmentItems, CapturedDelivery, SEND_PARAMETERS, withReplyId } from './direct';
 import { BASIC_KEY, BASIC_SECRET, SandboxProcess, sleep } from './env';
 

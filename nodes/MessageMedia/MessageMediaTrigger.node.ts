@@ -11,7 +11,7 @@ import { intentKeywordFields } from './shared/descriptions';
 import { ALL_EVENTS, MESSAGE_EVENTS } from './shared/events';
 import { acknowledgeOption, triggerWebhook } from './trigger/acknowledge';
 import { checkExists, create, remove } from './trigger/lifecycle';
-import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './trigger/template';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './trigger/deliveryRetries';
 import { handleWebhook } from './trigger/webhook';
 
 export class MessageMediaTrigger implements INodeType {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'crypto';
 
-import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
+import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import {
 	activateTrigger,
 	createWorkflow,

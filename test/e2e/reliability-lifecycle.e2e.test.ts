@@ -11,7 +11,7 @@
  * request timeout and an expiry n8n's 2 minutes, so those are capped.
  * CI: 15 cycles (at most 3 restarts, 3 slow cycles). RELIABILITY_FULL=1: 200 cycles.
  */
-import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
+import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import {
 	activateTrigger,
 	createWorkflow,

@@ -9,7 +9,7 @@ import * as path from 'path';
 
 import { RESERVED_NUMBERS } from '../../sandbox';
 import { N8nWorkflow, rewriteCredentials } from '../../scripts/n8n/n8n';
-import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
+import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import {
 	activateTrigger,
 	createWorkflow,

@@ -8,10 +8,10 @@ import * as path from 'path';
 
 import { N8nWorkflow, rewriteCredentials } from '../../scripts/n8n/n8n';
 import {
-	SECRET_HEADER,
-	WEBHOOK_TEMPLATE,
+	VERIFICATION_HEADER as SECRET_HEADER,
 	WORKFLOW_HEADER,
-} from '../../nodes/MessageMedia/trigger/template';
+} from '../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import {
 	activateTrigger,
 	createWorkflow,

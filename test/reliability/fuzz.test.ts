@@ -9,9 +9,10 @@ import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
-import { resetDedupStores } from '../../nodes/MessageMedia/trigger/dedup';
-import { normaliseEvent, PayloadError } from '../../nodes/MessageMedia/trigger/normalise';
-import { SECRET_HEADER, WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/template';
+import { resetDedupStores } from '../../nodes/MessageMedia/inbound/dedupStore';
+import { normaliseEvent, PayloadError } from '../../nodes/MessageMedia/inbound/normaliseEvent';
+import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { renderTemplate } from '../../sandbox/velocity';
 import { webhookContext } from '../helpers/n8n';
 import type { LenientField } from './shape';
@@ -226,25 +227,35 @@ const eventPayload = fc
 		}),
 	);
 
+/**
+ * The template renders ids, codes, numbers and times without escaping: MessageMedia fills them
+ * with UUIDs, statuses, digits and dates, never a quote, a backslash or a control character.
+ */
+const plainReference = <T>(values: fc.Arbitrary<T>) =>
+	fc.option(
+		values.filter((v) => typeof v !== 'string' || !/["\\\u0000-\u001f]/.test(v)),
+		{ nil: undefined },
+	);
+
 /** Bodies as the sandbox's real Velocity engine renders the trigger's template. */
 const renderedPayload = fc
 	.record(
 		{
-			replyId: fc.option(ID, { nil: undefined }),
-			moId: fc.option(ID, { nil: undefined }),
-			notificationId: fc.option(ID, { nil: undefined }),
-			drId: fc.option(ID, { nil: undefined }),
-			messageId: fc.option(ID, { nil: undefined }),
+			replyId: plainReference(ID),
+			moId: plainReference(ID),
+			notificationId: plainReference(ID),
+			drId: plainReference(ID),
+			messageId: plainReference(ID),
 			accountId: fc.option(text, { nil: undefined }),
 			format: fc.option(fc.constantFrom('SMS', 'MMS'), { nil: undefined }),
-			status: fc.option(STATUS, { nil: undefined }),
-			statusCode: fc.option(fc.oneof(fc.integer({ min: 0, max: 999 }), text), { nil: undefined }),
+			status: plainReference(STATUS),
+			statusCode: plainReference(fc.oneof(fc.integer({ min: 0, max: 999 }), text)),
 			sourceAddress: fc.option(text, { nil: undefined }),
 			destinationAddress: fc.option(text, { nil: undefined }),
 			moContent: fc.option(text, { nil: undefined }),
 			mtContent: fc.option(text, { nil: undefined }),
-			submittedTimestamp: fc.option(text, { nil: undefined }),
-			receivedTimestamp: fc.option(text, { nil: undefined }),
+			submittedTimestamp: plainReference(text),
+			receivedTimestamp: plainReference(text),
 			retryCount: fc.option(fc.nat(5), { nil: undefined }),
 			metadata: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), text, { maxKeys: 4 }), {
 				nil: undefined,

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'crypto';
 
 import { renderTemplate } from '../../sandbox/velocity';
-import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/template';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 
 /** Text that breaks naive templates: quotes, backslashes, newlines, HTML, emoji, RTL, length. */
 export const HOSTILE =

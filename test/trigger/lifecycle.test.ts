@@ -2,7 +2,8 @@ import nock from 'nock';
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 import { setRetryPolicy } from '../../nodes/MessageMedia/transport';
-import { SECRET_HEADER, WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/template';
+import { VERIFICATION_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import type { HookRunOptions } from '../helpers/n8n';
 import { BASE_URL, hookContext, TEST_CREDENTIALS } from '../helpers/n8n';
 import { TEST_URL, WEBHOOK_URL } from './fixtures';
@@ -27,7 +28,7 @@ function remote(overrides: Record<string, unknown> = {}) {
 		method: 'POST',
 		encoding: 'JSON',
 		events: SORTED,
-		headers: { [SECRET_HEADER]: SECRET, 'X-N8N-Workflow-Id': 'wf-1' },
+		headers: { [VERIFICATION_HEADER]: SECRET, 'X-N8N-Workflow-Id': 'wf-1' },
 		template: WEBHOOK_TEMPLATE,
 		retries: 3,
 		retry_delay: 30,
@@ -45,7 +46,6 @@ function list(...hooks: unknown[]) {
 const stored = (overrides: Record<string, unknown> = {}) => ({
 	webhookId: 'wh-1',
 	webhookUrl: WEBHOOK_URL,
-	webhookEvents: SORTED,
 	webhookSecret: SECRET,
 	...overrides,
 });
@@ -83,12 +83,11 @@ describe('create', () => {
 			retry_delay: 30,
 			headers: { 'X-N8N-Workflow-Id': 'wf-1' },
 		});
-		const secret = (sent.headers as Record<string, string>)[SECRET_HEADER];
+		const secret = (sent.headers as Record<string, string>)[VERIFICATION_HEADER];
 		expect(secret).toMatch(/^[0-9a-f]{64}$/);
-		expect(staticData()).toMatchObject({
+		expect(staticData()).toEqual({
 			webhookId: 'wh-new',
 			webhookUrl: WEBHOOK_URL,
-			webhookEvents: SORTED,
 			webhookSecret: secret,
 		});
 	});
@@ -122,7 +121,7 @@ describe('create', () => {
 			.post('/v1/webhooks/messages')
 			.times(2)
 			.reply(201, (_uri, body) => {
-				secrets.push((body as { headers: Record<string, string> }).headers[SECRET_HEADER]);
+				secrets.push((body as { headers: Record<string, string> }).headers[VERIFICATION_HEADER]);
 				return { id: `wh-${secrets.length}` };
 			});
 		await methods.create.call(hook().context);
@@ -156,7 +155,7 @@ describe('create', () => {
 		await expect(methods.create.call(context)).resolves.toBe(true);
 		expect(patched).toMatchObject({ url: WEBHOOK_URL, events: SORTED, template: WEBHOOK_TEMPLATE });
 		expect(patched).not.toHaveProperty('retries');
-		const secret = (patched.headers as Record<string, string>)[SECRET_HEADER];
+		const secret = (patched.headers as Record<string, string>)[VERIFICATION_HEADER];
 		expect(secret).toMatch(/^[0-9a-f]{64}$/);
 		expect(staticData()).toMatchObject({ webhookId: 'wh-old', webhookSecret: secret });
 	});
@@ -237,7 +236,7 @@ describe('checkExists', () => {
 	it.each([
 		['events differ', { events: ['RECEIVED_SMS'] }],
 		['URL differs', { url: 'https://elsewhere.example/webhook/hook-uuid/webhook' }],
-		['secret differs', { headers: { [SECRET_HEADER]: 'c'.repeat(64) } }],
+		['secret differs', { headers: { [VERIFICATION_HEADER]: 'c'.repeat(64) } }],
 		['template is from another version', { template: '{"old":"$!replyId"}' }],
 		['retries differ', { retries: 1 }],
 	])('is false when %s, and changes nothing remotely', async (_name, overrides) => {
@@ -278,10 +277,9 @@ describe('checkExists', () => {
 		list(remote());
 		const { context, staticData } = hook();
 		await expect(methods.checkExists.call(context)).resolves.toBe(true);
-		expect(staticData()).toMatchObject({
+		expect(staticData()).toEqual({
 			webhookId: 'wh-1',
 			webhookUrl: WEBHOOK_URL,
-			webhookEvents: SORTED,
 			webhookSecret: SECRET,
 		});
 	});
@@ -294,7 +292,7 @@ describe('checkExists', () => {
 	});
 
 	it('does not adopt a webhook whose secret header was not written by this node', async () => {
-		list(remote({ headers: { [SECRET_HEADER]: 'hunter2' } }));
+		list(remote({ headers: { [VERIFICATION_HEADER]: 'hunter2' } }));
 		await expect(methods.checkExists.call(hook().context)).resolves.toBe(false);
 	});
 

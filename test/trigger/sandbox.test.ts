@@ -7,7 +7,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { DEMO_CREDENTIALS, startSandbox } from '../../sandbox';
 import type { SandboxHandle } from '../../sandbox';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
-import { resetDedupStores } from '../../nodes/MessageMedia/trigger/dedup';
+import { resetDedupStores } from '../../nodes/MessageMedia/inbound/dedupStore';
 import { hookContext, webhookContext } from '../helpers/n8n';
 import type { Received, Receiver } from '../sandbox/helpers';
 import { call, startReceiver } from '../sandbox/helpers';

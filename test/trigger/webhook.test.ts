@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'crypto';
-import { resolveWebhookDescriptionField } from 'n8n-workflow';
+import { NodeOperationError, resolveWebhookDescriptionField } from 'n8n-workflow';
 import type {
 	IDataObject,
 	INode,
@@ -9,8 +9,10 @@ import type {
 } from 'n8n-workflow';
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
-import { resetDedupStores } from '../../nodes/MessageMedia/trigger/dedup';
-import { SECRET_HEADER } from '../../nodes/MessageMedia/trigger/template';
+import { resetDedupStores } from '../../nodes/MessageMedia/inbound/dedupStore';
+import { MESSAGE_EVENTS } from '../../nodes/MessageMedia/shared/events';
+import { VERIFICATION_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { triggerWebhookDescriptionValue, webhookContext } from '../helpers/n8n';
 import {
 	DR_VARS,
@@ -29,17 +31,7 @@ import {
 } from './fixtures';
 
 const trigger = new MessageMediaTrigger();
-const ALL_EVENTS = [
-	'RECEIVED_SMS',
-	'RECEIVED_MMS',
-	'OPT_OUT_SMS',
-	'ENROUTE_DR',
-	'SUBMITTED_DR',
-	'DELIVERED_DR',
-	'EXPIRED_DR',
-	'REJECTED_DR',
-	'FAILED_DR',
-];
+const ALL_EVENTS = MESSAGE_EVENTS.map((event) => event.value);
 
 interface Call {
 	body?: string | Buffer;
@@ -58,7 +50,7 @@ async function call(options: Call = {}) {
 		webhookUrl: options.webhookUrl,
 		request: {
 			body,
-			headers: options.headers ?? { [SECRET_HEADER]: SECRET },
+			headers: options.headers ?? { [VERIFICATION_HEADER]: SECRET },
 			url: options.requestUrl,
 		},
 	});
@@ -78,8 +70,8 @@ describe('webhook() authentication', () => {
 	});
 
 	it.each([
-		['a wrong secret', { [SECRET_HEADER]: 'f'.repeat(64) }],
-		['a secret of another length', { [SECRET_HEADER]: 'short' }],
+		['a wrong secret', { [VERIFICATION_HEADER]: 'f'.repeat(64) }],
+		['a secret of another length', { [VERIFICATION_HEADER]: 'short' }],
 		['no secret header', {}],
 	])('answers 401 without an execution for %s', async (_name, headers) => {
 		const { result, res } = await call({ headers });
@@ -113,6 +105,24 @@ describe('webhook() malformed requests', () => {
 	it('answers 400 for a JSON array', async () => {
 		const { res } = await call({ body: '[1,2]' });
 		expect(res.statusCode).toBe(400);
+	});
+
+	it.each([
+		['a partly rendered template', render(MO_VARS).replace('"mt-1"', '"$!{messageId}"')],
+		[
+			'an escape call left in the text',
+			render(MO_VARS).replace('"Yes!"', '"$!esc.json($!moContent)"'),
+		],
+		['a template not rendered at all', WEBHOOK_TEMPLATE],
+	])('answers 400 naming the cause for %s, and starts nothing', async (_name, body) => {
+		const { result, res } = await call({ body });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(400);
+		expect(String(res.sent)).toMatch(
+			/^Bad request: MessageMedia did not render the webhook template: .+ still holds the template text "\$!/,
+		);
+		// The refusal claims nothing, so a rendered delivery of the same event still fires.
+		expect((await call()).items).toHaveLength(1);
 	});
 });
 
@@ -180,6 +190,21 @@ describe('webhook() events and filters', () => {
 		]);
 		expect(JSON.stringify(item.json)).not.toContain(PNG_BASE64);
 	});
+
+	it('fails as a node error when an attachment cannot be stored, and lets the retry through', async () => {
+		const built = webhookContext({
+			parameters: { events: ALL_EVENTS, options: {} },
+			staticData: { webhookSecret: SECRET, webhookUrl: WEBHOOK_URL },
+			request: { body: render(MMS_VARS), headers: { [VERIFICATION_HEADER]: SECRET } },
+		});
+		jest
+			.spyOn(built.context.helpers, 'prepareBinaryData')
+			.mockRejectedValueOnce(new Error('disk full'));
+		const failure = trigger.webhook.call(built.context);
+		await expect(failure).rejects.toThrow(NodeOperationError);
+		await expect(failure).rejects.toThrow('The MMS attachments could not be stored as binary data');
+		expect((await call({ body: render(MMS_VARS) })).items).toHaveLength(1);
+	});
 });
 
 describe('webhook() de-duplication', () => {
@@ -204,7 +229,7 @@ describe('webhook() de-duplication', () => {
 	});
 
 	it('does not remember forged requests', async () => {
-		await call({ headers: { [SECRET_HEADER]: 'f'.repeat(64) } });
+		await call({ headers: { [VERIFICATION_HEADER]: 'f'.repeat(64) } });
 		expect((await call()).items).toHaveLength(1);
 	});
 
@@ -285,7 +310,7 @@ describe('webhook() RSA signature', () => {
 		options: Parameters<typeof signedHeaders>[2] = {},
 		url?: string,
 	) => ({
-		[SECRET_HEADER]: SECRET,
+		[VERIFICATION_HEADER]: SECRET,
 		...signedHeaders(body, url, options),
 	});
 
@@ -341,7 +366,9 @@ describe('webhook() RSA signature', () => {
 	}
 
 	it('rejects an unsigned request', async () => {
-		expect(await expect401({ [SECRET_HEADER]: SECRET }, render(MO_VARS))).toMatch(/not signed/);
+		expect(await expect401({ [VERIFICATION_HEADER]: SECRET }, render(MO_VARS))).toMatch(
+			/not signed/,
+		);
 	});
 
 	it('rejects a body changed after signing, even by one byte', async () => {
@@ -377,7 +404,8 @@ describe('webhook() RSA signature', () => {
 
 	it('still requires the secret header on a correctly signed request', async () => {
 		const body = render(MO_VARS);
-		const { [SECRET_HEADER]: _secret, ...headers } = signed(body);
+		const headers: Record<string, string> = signed(body);
+		delete headers[VERIFICATION_HEADER];
 		await expect401(headers, body);
 	});
 });

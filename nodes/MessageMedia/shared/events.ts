@@ -1,20 +1,8 @@
-/** Every webhook event name MessageMedia documents. */
-export type MessageEvent =
-	| 'RECEIVED_SMS'
-	| 'RECEIVED_MMS'
-	| 'OPT_OUT_SMS'
-	| 'ENROUTE_DR'
-	| 'SUBMITTED_DR'
-	| 'DELIVERED_DR'
-	| 'EXPIRED_DR'
-	| 'REJECTED_DR'
-	| 'FAILED_DR';
-
 /**
- * The events as n8n options, sorted by name; shared by the Webhook resource and the trigger.
- * Mutable on purpose so it can be passed straight to a property's `options`.
+ * Every webhook event MessageMedia documents, as n8n options sorted by name. The only place the
+ * event names are written: the `MessageEvent` type and every list of events derive from it.
  */
-export const MESSAGE_EVENTS: Array<{ name: string; value: MessageEvent; action: string }> = [
+const EVENT_OPTIONS = [
 	{ name: 'Delivery Report: Delivered', value: 'DELIVERED_DR', action: 'On message delivered' },
 	{ name: 'Delivery Report: En Route', value: 'ENROUTE_DR', action: 'On message en route' },
 	{ name: 'Delivery Report: Expired', value: 'EXPIRED_DR', action: 'On message expired' },
@@ -24,17 +12,20 @@ export const MESSAGE_EVENTS: Array<{ name: string; value: MessageEvent; action: 
 	{ name: 'Opt-Out', value: 'OPT_OUT_SMS', action: 'On opt-out' },
 	{ name: 'Reply (MMS)', value: 'RECEIVED_MMS', action: 'On MMS reply' },
 	{ name: 'Reply (SMS)', value: 'RECEIVED_SMS', action: 'On SMS reply' },
-];
+] as const;
 
-export const REPLY_EVENTS: MessageEvent[] = ['RECEIVED_SMS', 'RECEIVED_MMS'];
-export const DELIVERY_REPORT_EVENTS: MessageEvent[] = [
-	'ENROUTE_DR',
-	'SUBMITTED_DR',
-	'DELIVERED_DR',
-	'EXPIRED_DR',
-	'REJECTED_DR',
-	'FAILED_DR',
-];
+export type MessageEvent = (typeof EVENT_OPTIONS)[number]['value'];
+
+/**
+ * The events as n8n options; shared by the Webhook resource and the trigger. Mutable copies, so
+ * the list can be passed straight to a property's `options`.
+ */
+export const MESSAGE_EVENTS: Array<{ name: string; value: MessageEvent; action: string }> =
+	EVENT_OPTIONS.map((option) => ({ ...option }));
+
+export function isMessageEvent(value: string): value is MessageEvent {
+	return MESSAGE_EVENTS.some((known) => known.value === value);
+}
 
 /** The option that subscribes to every event, including any MessageMedia adds later to this list. */
 export const ALL_EVENTS = '*';
@@ -42,7 +33,5 @@ export const ALL_EVENTS = '*';
 /** Expands a selection that may contain `*` into the event names it stands for. */
 export function expandEvents(selected: string[]): MessageEvent[] {
 	if (selected.includes(ALL_EVENTS)) return MESSAGE_EVENTS.map((event) => event.value);
-	return selected.filter((event): event is MessageEvent =>
-		MESSAGE_EVENTS.some((known) => known.value === event),
-	);
+	return selected.filter(isMessageEvent);
 }

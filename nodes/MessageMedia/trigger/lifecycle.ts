@@ -7,16 +7,12 @@ import {
 	messageMediaRequest,
 	pageNumberPaging,
 } from '../transport';
+import { headerOf } from '../inbound/verifyRequest';
 import { expandEvents } from '../shared/events';
 import { isCloudBaseUrl, resolveBaseUrl } from '../transport/baseUrl';
-import {
-	DEFAULT_RETRIES,
-	DEFAULT_RETRY_DELAY_SECONDS,
-	SECRET_HEADER,
-	SECRET_PATTERN,
-	WEBHOOK_TEMPLATE,
-	WORKFLOW_HEADER,
-} from './template';
+import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './deliveryRetries';
+import { VERIFICATION_HEADER, VERIFICATION_VALUE_PATTERN, WORKFLOW_HEADER } from './webhookHeaders';
+import { WEBHOOK_TEMPLATE } from './webhookTemplate';
 
 const WEBHOOKS_PATH = '/v1/webhooks/messages';
 
@@ -24,7 +20,6 @@ const WEBHOOKS_PATH = '/v1/webhooks/messages';
 export interface TriggerStaticData extends IDataObject {
 	webhookId?: string;
 	webhookUrl?: string;
-	webhookEvents?: string[];
 	webhookSecret?: string;
 }
 
@@ -43,8 +38,13 @@ export function staticDataOf(ctx: { getWorkflowStaticData(type: string): IDataOb
 function forget(data: TriggerStaticData): void {
 	delete data.webhookId;
 	delete data.webhookUrl;
-	delete data.webhookEvents;
 	delete data.webhookSecret;
+}
+
+function remember(data: TriggerStaticData, id: string, url: string, secret: string): void {
+	data.webhookId = id;
+	data.webhookUrl = url;
+	data.webhookSecret = secret;
 }
 
 function sortedEvents(events: unknown): string[] {
@@ -56,9 +56,7 @@ function sameEvents(a: unknown, b: unknown): boolean {
 }
 
 function headerValue(hook: IDataObject, name: string): string | undefined {
-	const headers = (hook.headers ?? {}) as IDataObject;
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-	return key === undefined ? undefined : String(headers[key]);
+	return headerOf((hook.headers ?? {}) as IDataObject, name);
 }
 
 export function desiredWebhook(this: IHookFunctions): DesiredWebhook {
@@ -86,12 +84,12 @@ function upToDate(hook: IDataObject, desired: DesiredWebhook, secret: string | u
 		(hook.template === undefined || hook.template === WEBHOOK_TEMPLATE) &&
 		retriesMatch(hook, desired) &&
 		secret !== undefined &&
-		headerValue(hook, SECRET_HEADER) === secret
+		headerValue(hook, VERIFICATION_HEADER) === secret
 	);
 }
 
 function isOurs(hook: IDataObject): boolean {
-	return SECRET_PATTERN.test(headerValue(hook, SECRET_HEADER) ?? '');
+	return VERIFICATION_VALUE_PATTERN.test(headerValue(hook, VERIFICATION_HEADER) ?? '');
 }
 
 /** Every webhook on the account (or sub-account), page by page. */
@@ -144,12 +142,9 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	// is one of ours and already does what the node asks; anything else is left for create.
 	const hook = findByUrl(hooks, desired.url);
 	if (!hook || !isOurs(hook)) return false;
-	const secret = headerValue(hook, SECRET_HEADER);
-	if (!upToDate(hook, desired, secret)) return false;
-	data.webhookId = String(hook.id);
-	data.webhookUrl = desired.url;
-	data.webhookEvents = desired.events;
-	data.webhookSecret = secret;
+	const secret = headerValue(hook, VERIFICATION_HEADER);
+	if (!secret || !upToDate(hook, desired, secret)) return false;
+	remember(data, String(hook.id), desired.url, secret);
 	return true;
 }
 
@@ -160,7 +155,7 @@ function webhookBody(this: IHookFunctions, desired: DesiredWebhook, secret: stri
 		encoding: 'JSON',
 		events: desired.events,
 		headers: {
-			[SECRET_HEADER]: secret,
+			[VERIFICATION_HEADER]: secret,
 			[WORKFLOW_HEADER]: String(this.getWorkflow().id ?? ''),
 		},
 		template: WEBHOOK_TEMPLATE,
@@ -191,21 +186,14 @@ function isTestUrl(url: string | undefined): boolean {
 	return /\/webhook-test\//.test(url ?? '');
 }
 
-/**
- * Registers the webhook for this node's URL, with a fresh secret header and our template.
- * Never leaves two webhooks for one URL: on 409 the existing one is updated, or replaced when
- * its retry settings (which PATCH cannot change) differ.
- */
-export async function create(this: IHookFunctions): Promise<boolean> {
-	const data = staticDataOf(this);
+/** The webhook the parameters ask for; refused before any request if MessageMedia cannot use it. */
+async function validatedWebhook(this: IHookFunctions): Promise<DesiredWebhook> {
 	const desired = desiredWebhook.call(this);
 	if (desired.events.length === 0) {
 		throw new NodeOperationError(this.getNode(), 'Choose at least one event to listen for');
 	}
-
 	const credentials = await this.getCredentials('messageMediaMessagingApi');
-	const base = resolveBaseUrl(credentials);
-	if (isCloudBaseUrl(base) && isUnreachableUrl(desired.url)) {
+	if (isCloudBaseUrl(resolveBaseUrl(credentials)) && isUnreachableUrl(desired.url)) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`MessageMedia cannot reach the webhook URL ${desired.url}`,
@@ -215,74 +203,109 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			},
 		);
 	}
+	return desired;
+}
 
-	// The instance's public URL changed since the stored webhook was registered: that webhook now
-	// points nowhere, so remove it. A stored production webhook survives a test registration.
+/**
+ * The instance's public URL changed since the stored webhook was registered: that webhook now
+ * points nowhere, so it is removed. A stored production webhook survives a test registration.
+ */
+async function retireMovedWebhook(
+	this: IHookFunctions,
+	data: TriggerStaticData,
+	url: string,
+): Promise<void> {
 	if (
 		data.webhookId &&
 		data.webhookUrl &&
-		data.webhookUrl !== desired.url &&
-		isTestUrl(data.webhookUrl) === isTestUrl(desired.url)
+		data.webhookUrl !== url &&
+		isTestUrl(data.webhookUrl) === isTestUrl(url)
 	) {
 		await deleteWebhook.call(this, data.webhookId);
 	}
-	forget(data);
+}
 
-	const secret = randomBytes(32).toString('hex');
+function createBody(body: IDataObject, desired: DesiredWebhook): IDataObject {
+	const created: IDataObject = { ...body, retries: desired.retries };
+	if (desired.retries > 0) created.retry_delay = desired.retryDelay;
+	return created;
+}
+
+/**
+ * A webhook for this URL exists already (409): registered before static data was lost, or by
+ * hand. It is taken over instead of failing or adding a second one: updated in place, or
+ * replaced when its retry settings (which PATCH cannot change) differ. Returns its id.
+ */
+async function takeOverWebhook(
+	this: IHookFunctions,
+	desired: DesiredWebhook,
+	body: IDataObject,
+	conflict: IDataObject,
+): Promise<string> {
+	const existing = findByUrl(await listWebhooks.call(this), desired.url);
+	if (!existing) {
+		throw new NodeApiError(this.getNode(), conflict as JsonObject, {
+			message: 'MessageMedia reports a webhook for this URL already exists, but does not list it',
+			description:
+				'It may belong to another sub-account of the same key. Delete it in MessageMedia, or use the credential of the account that owns it.',
+		});
+	}
+	const existingId = String(existing.id);
+	if (retriesMatch(existing, desired)) {
+		const patched = await messageMediaRequest.call(this, {
+			method: 'PATCH',
+			path: `${WEBHOOKS_PATH}/${encodeURIComponent(existingId)}`,
+			body,
+			retry: 'safe',
+			subject: `webhook "${existingId}"`,
+		});
+		return typeof patched.body?.id === 'string' ? patched.body.id : existingId;
+	}
+	await deleteWebhook.call(this, existingId);
+	const recreated = await messageMediaRequest.call(this, {
+		method: 'POST',
+		path: WEBHOOKS_PATH,
+		body: createBody(body, desired),
+		retry: 'safe',
+	});
+	return requireId.call(this, recreated.body);
+}
+
+/** Posts the webhook, or takes over the one MessageMedia has for the URL; returns its id. */
+async function registerWebhook(
+	this: IHookFunctions,
+	desired: DesiredWebhook,
+	secret: string,
+): Promise<string> {
 	const body = webhookBody.call(this, desired, secret);
-	const createBody: IDataObject = { ...body, retries: desired.retries };
-	if (desired.retries > 0) createBody.retry_delay = desired.retryDelay;
-
-	// A retried POST that had in fact succeeded comes back as 409, which is handled below.
+	// A retried POST that had in fact succeeded comes back as 409, which the takeover handles.
 	const response = await messageMediaRequest.call(this, {
 		method: 'POST',
 		path: WEBHOOKS_PATH,
-		body: createBody,
+		body: createBody(body, desired),
 		acceptStatus: [409],
 		retry: 'safe',
 	});
-
-	let id: string;
-	if (response.statusCode !== 409) {
-		id = requireId.call(this, response.body);
-	} else {
-		// A webhook for this URL exists already: registered before static data was lost, or by
-		// hand. Take it over instead of failing or adding a second one.
-		const existing = findByUrl(await listWebhooks.call(this), desired.url);
-		if (!existing) {
-			throw new NodeApiError(this.getNode(), response.body as JsonObject, {
-				message: 'MessageMedia reports a webhook for this URL already exists, but does not list it',
-				description:
-					'It may belong to another sub-account of the same key. Delete it in MessageMedia, or use the credential of the account that owns it.',
-			});
-		}
-		const existingId = String(existing.id);
-		if (retriesMatch(existing, desired)) {
-			const patched = await messageMediaRequest.call(this, {
-				method: 'PATCH',
-				path: `${WEBHOOKS_PATH}/${encodeURIComponent(existingId)}`,
-				body,
-				retry: 'safe',
-				subject: `webhook "${existingId}"`,
-			});
-			id = typeof patched.body?.id === 'string' ? patched.body.id : existingId;
-		} else {
-			// PATCH cannot change retries or retry_delay, so the webhook is replaced.
-			await deleteWebhook.call(this, existingId);
-			const recreated = await messageMediaRequest.call(this, {
-				method: 'POST',
-				path: WEBHOOKS_PATH,
-				body: createBody,
-				retry: 'safe',
-			});
-			id = requireId.call(this, recreated.body);
-		}
+	if (response.statusCode === 409) {
+		return await takeOverWebhook.call(this, desired, body, response.body as IDataObject);
 	}
+	return requireId.call(this, response.body);
+}
 
-	data.webhookId = id;
-	data.webhookUrl = desired.url;
-	data.webhookEvents = desired.events;
-	data.webhookSecret = secret;
+/**
+ * Registers the webhook for this node's URL, with a fresh secret header and our template, and
+ * stores what checkExists, webhook() and delete need. Never leaves two webhooks for one URL.
+ */
+export async function create(this: IHookFunctions): Promise<boolean> {
+	const desired = await validatedWebhook.call(this);
+	const data = staticDataOf(this);
+	await retireMovedWebhook.call(this, data, desired.url);
+	forget(data);
+
+	const secret = randomBytes(32).toString('hex');
+	const id = await registerWebhook.call(this, desired, secret);
+
+	remember(data, id, desired.url, secret);
 	return true;
 }
 

@@ -5,15 +5,16 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { dedupStoreFor } from '../inbound/dedupStore';
+import { normaliseEvent, parseEventBody, PayloadError } from '../inbound/normaliseEvent';
+import { verifyRsaSignature, verifySecretHeader } from '../inbound/verifyRequest';
 import { expandEvents } from '../shared/events';
 import { parseIntentKeywords } from '../shared/intent';
 import { toE164 } from '../shared/phone';
-import { dedupStoreFor } from './dedup';
 import { staticDataOf } from './lifecycle';
-import { normaliseEvent, PayloadError } from './normalise';
-import { SECRET_HEADER } from './template';
-import { verifyRsaSignature, verifySecretHeader } from './verify';
+import { VERIFICATION_HEADER } from './webhookHeaders';
 
 const HOUR_MS = 3_600_000;
 
@@ -49,7 +50,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const headers = req.headers as Record<string, string | string[] | undefined>;
 	const rawBody = rawBodyOf.call(this);
 
-	const secret = verifySecretHeader(headers, SECRET_HEADER, data.webhookSecret);
+	const secret = verifySecretHeader(headers, VERIFICATION_HEADER, data.webhookSecret);
 	if (!secret.ok) return reject.call(this, 401, `Unauthorized: ${secret.reason}`);
 
 	const registeredUrl = data.webhookUrl ?? (this.getNodeWebhookUrl('default') as string);
@@ -65,22 +66,19 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		if (!signature.ok) return reject.call(this, 401, `Unauthorized: ${signature.reason}`);
 	}
 
-	let payload: IDataObject;
-	try {
-		payload = JSON.parse(rawBody.toString('utf8')) as IDataObject;
-	} catch {
-		return reject.call(this, 400, 'Bad request: the body is not valid JSON');
-	}
 	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const keywords = parseIntentKeywords(this.getNodeParameter('keywords', {}) as IDataObject);
 	let normalised: ReturnType<typeof normaliseEvent>;
 	try {
-		normalised = normaliseEvent(payload, {
-			keywords: parseIntentKeywords(this.getNodeParameter('keywords', {}) as IDataObject),
-		});
+		normalised = normaliseEvent(parseEventBody(rawBody.toString('utf8')), { keywords });
 	} catch (error) {
-		if (error instanceof PayloadError)
+		if (error instanceof PayloadError) {
 			return reject.call(this, 400, `Bad request: ${error.message}`);
-		throw error;
+		}
+		// Not the request's fault: n8n answers 500, so MessageMedia delivers the event again.
+		throw new NodeOperationError(this.getNode(), error as Error, {
+			message: 'The MessageMedia event could not be read',
+		});
 	}
 	const { event, attachments } = normalised;
 
@@ -129,6 +127,9 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	} catch (error) {
 		// Let MessageMedia's retry through: this copy never reached the workflow.
 		store?.release(dedupKey);
-		throw error;
+		throw new NodeOperationError(this.getNode(), error as Error, {
+			message: 'The MMS attachments could not be stored as binary data',
+			description: 'MessageMedia delivers the event again if the webhook has delivery retries.',
+		});
 	}
 }

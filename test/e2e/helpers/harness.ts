@@ -20,10 +20,10 @@ import {
 	StartN8nOptions,
 } from '../../../scripts/n8n/n8n';
 import {
-	SECRET_HEADER,
-	WEBHOOK_TEMPLATE,
+	VERIFICATION_HEADER as SECRET_HEADER,
 	WORKFLOW_HEADER,
-} from '../../../nodes/MessageMedia/trigger/template';
+} from '../../../nodes/MessageMedia/trigger/webhookHeaders';
+import { WEBHOOK_TEMPLATE } from '../../../nodes/MessageMedia/trigger/webhookTemplate';
 import { ARTIFACTS, builtPackageDir } from './package';
 
 export { NODE_TYPES };

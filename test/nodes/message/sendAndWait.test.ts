@@ -8,7 +8,7 @@ import {
 } from '../../../nodes/MessageMedia/resources/message/sendAndWait';
 import { MessageMedia } from '../../../nodes/MessageMedia/MessageMedia.node';
 import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
-import { resetDedupStores } from '../../../nodes/MessageMedia/trigger/dedup';
+import { resetDedupStores } from '../../../nodes/MessageMedia/inbound/dedupStore';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS, webhookContext } from '../../helpers/n8n';
 
 const params = (overrides: IDataObject = {}): IDataObject => ({
@@ -228,6 +228,8 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		['failed', '400', 'Undeliverable'],
 		['expired', '401', 'Validity expired before delivery'],
 		['rejected', '302', 'Destination blocked; discarded'],
+		['undeliverable', '400', 'Undeliverable'],
+		['cancelled', '405', 'Cancelled or deleted by the provider'],
 	])('resumes with outcome undelivered on a final %s report', async (status, code, meaning) => {
 		const { result } = call(dr(status, code));
 		expect((await result).workflowData![0][0].json).toMatchObject({

@@ -17,17 +17,16 @@ import { buildMessage } from '../../shared/message';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaRequest } from '../../transport';
 import { parseErrorBody } from '../../transport/errors';
-import { dedupStoreFor } from '../../trigger/dedup';
-import { normaliseEvent, PayloadError } from '../../trigger/normalise';
-import { secretsMatch } from '../../trigger/verify';
+import { dedupStoreFor } from '../../inbound/dedupStore';
+import { FINAL_FAILURES } from '../../inbound/deliveryStatus';
+import { normaliseEvent, PayloadError } from '../../inbound/normaliseEvent';
+import { secretsMatch } from '../../inbound/verifyRequest';
 import { detailsByPosition } from './send';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 
 /** The query parameter on the callback URL that carries this execution's secret. */
 export const CALLBACK_TOKEN_PARAM = 'mm_token';
-
-const FINAL_FAILURES = ['failed', 'expired', 'rejected'];
 
 export type WaitOutcome = 'reply' | 'undelivered' | 'timeout';
 

@@ -3,41 +3,11 @@ import type { IDataObject } from 'n8n-workflow';
 import type { MessageEvent } from '../shared/events';
 import type { IntentKeywords, ReplyIntent } from '../shared/intent';
 import { classifyIntent } from '../shared/intent';
-import type { EventFamily } from './template';
+import type { UnlistedDeliveryEvent } from './deliveryStatus';
+import { deliveryReportEvent, STATUS_CODE_DESCRIPTIONS } from './deliveryStatus';
 
-/** MessageMedia's delivery-report status codes (`$statusCode`, `error_code`) in plain words. */
-export const STATUS_CODE_DESCRIPTIONS: Record<string, string> = {
-	'101': 'Processing at the gateway',
-	'102': 'Rerouting to another provider',
-	'151': 'Held for screening',
-	'200': 'Submitted downstream',
-	'210': 'Accepted downstream',
-	'211': 'En route at the provider',
-	'212': 'Submitted, pending',
-	'213': 'Scheduled at the provider',
-	'220': 'Delivered',
-	'221': 'Delivered to the handset',
-	'301': 'Usage threshold reached; discarded',
-	'302': 'Destination blocked; discarded',
-	'303': 'Source blocked; discarded',
-	'304': 'Dropped; contact MessageMedia support',
-	'305': 'Duplicate detected; discarded',
-	'320': 'Validity expired before submission',
-	'330': 'Gateway failure',
-	'331': 'Discarded',
-	'332': 'No route to the destination',
-	'333': 'Source not supported for this destination',
-	'400': 'Undeliverable',
-	'401': 'Validity expired before delivery',
-	'402': 'Rejected by the provider',
-	'403': 'Skipped by the provider',
-	'405': 'Cancelled or deleted by the provider',
-	'410': 'Invalid source',
-	'411': 'Invalid destination',
-	'412': 'Destination blocked',
-	'413': 'SMS unavailable at the destination',
-	'414': 'Destination unreachable',
-};
+/** The three shapes an event takes in the output. */
+export type EventFamily = 'reply' | 'opt_out' | 'delivery_report';
 
 export interface NormalisedAttachment {
 	contentType: string;
@@ -51,7 +21,7 @@ export interface NormalisedEvent extends IDataObject {
 	/** `reply`, `opt_out` or `delivery_report`. */
 	event: EventFamily;
 	/** The MessageMedia event name, e.g. `RECEIVED_SMS` or `DELIVERED_DR`. */
-	eventName: MessageEvent;
+	eventName: MessageEvent | UnlistedDeliveryEvent;
 	/** reply_id, notification_id or delivery_report_id. */
 	id: string;
 	/** The outbound message this event belongs to, when there is one. */
@@ -76,7 +46,8 @@ export interface NormalisedEvent extends IDataObject {
 	raw: IDataObject;
 }
 
-// An unset variable written without `$!` comes through as its own source text, e.g. `$replyId`.
+// An unset variable written without `$!` (by a template other than this node's) comes through as
+// its own source text, e.g. `$replyId`: it stands for an absent value.
 const UNRENDERED = /^\$!?\{?[A-Za-z][\w.]*(\(.*\))?\}?$/;
 
 function str(value: unknown): string {
@@ -111,13 +82,27 @@ function setOwn(target: IDataObject, key: string, value: string): void {
 	});
 }
 
+// MessageMedia's metadata values are strings; JSON.stringify recurses, so a value nested
+// thousands deep would overflow the stack instead of being refused.
+const MAX_METADATA_DEPTH = 64;
+
+function deeperThan(value: object, limit: number): boolean {
+	const pending: Array<[unknown, number]> = [[value, 1]];
+	for (let next = pending.pop(); next; next = pending.pop()) {
+		const [node, depth] = next;
+		if (depth > limit) return true;
+		for (const child of Object.values(node as object)) {
+			if (child && typeof child === 'object') pending.push([child, depth + 1]);
+		}
+	}
+	return false;
+}
+
 function stringifyNested(value: object): string {
-	try {
-		return JSON.stringify(value);
-	} catch {
-		// Too deep to serialise (RangeError) or circular: not something MessageMedia sends.
+	if (deeperThan(value, MAX_METADATA_DEPTH)) {
 		throw new PayloadError('A metadata value is nested too deeply');
 	}
+	return JSON.stringify(value);
 }
 
 function metadataOf(value: unknown): IDataObject {
@@ -146,24 +131,123 @@ function attachmentsOf(value: unknown): NormalisedAttachment[] {
 		.filter((a) => a.content !== '');
 }
 
+/**
+ * The request is not a MessageMedia event. It never leaves the node: the trigger and Send and
+ * Wait answer it with a 400 and start no execution.
+ */
 export class PayloadError extends Error {}
+
+/** Fields that hold ids, codes, numbers and times: never text a customer or a user wrote. */
+const REFERENCE_FIELDS = [
+	'reply_id',
+	'mo_id',
+	'notification_id',
+	'delivery_report_id',
+	'message_id',
+	'account_id',
+	'vendor_id',
+	'format',
+	'status',
+	'error_code',
+	'source_number',
+	'destination_number',
+	'submitted_date',
+	'date_received',
+	'retry_count',
+	'billing_units',
+];
+const TEMPLATE_SYNTAX = /\$!|\$\{|\$?esc\.json\(|#foreach\(/;
+// Free text is template text only when it is, whole, one of the escape calls the trigger's
+// template writes: a customer may well write `$!`, `${` or even `$esc.json($x)` in a reply.
+const ESCAPE_CALL =
+	/^\$!?esc\.json\(\$!?(moContent|mtContent|accountId|vendorId|sourceAddress|destinationAddress|key|metadata\.get\(\$key\)|a\.(contentType|base64|originalName))\)$/;
+
+function unrenderedMessage(where: string, text: string): string {
+	const snippet = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+	return `MessageMedia did not render the webhook template: ${where} still holds the template text "${snippet}"`;
+}
+
+function freeTextOf(p: IDataObject): Array<[string, unknown]> {
+	const texts: Array<[string, unknown]> = [
+		['content', p.content],
+		['original_text', p.original_text],
+	];
+	const metadata = p.metadata;
+	if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) {
+		for (const [key, value] of Object.entries(metadata)) {
+			texts.push(['a metadata key', key], [`metadata "${key}"`, value]);
+		}
+	}
+	if (Array.isArray(p.attachments)) {
+		for (const a of p.attachments as unknown[]) {
+			if (a && typeof a === 'object') {
+				for (const [key, value] of Object.entries(a)) texts.push([`attachments ${key}`, value]);
+			}
+		}
+	}
+	return texts;
+}
+
+/**
+ * Refuses a payload that still carries the webhook template's own text: MessageMedia delivered
+ * the template without rendering (some of) it, and an item made of it would look like an event
+ * with empty or nonsense fields.
+ */
+function assertRendered(p: IDataObject): void {
+	for (const field of REFERENCE_FIELDS) {
+		const value = p[field];
+		if (typeof value === 'string' && TEMPLATE_SYNTAX.test(value)) {
+			throw new PayloadError(unrenderedMessage(`"${field}"`, value));
+		}
+	}
+	for (const [where, value] of freeTextOf(p)) {
+		if (typeof value === 'string' && ESCAPE_CALL.test(value)) {
+			throw new PayloadError(unrenderedMessage(where, value));
+		}
+	}
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Reads a request body as a JSON object; throws PayloadError when it is none. */
+export function parseEventBody(text: string): IDataObject {
+	const parsed = parseJson(text);
+	if (parsed === undefined) {
+		const template = TEMPLATE_SYNTAX.exec(text);
+		throw new PayloadError(
+			template
+				? unrenderedMessage('the body', text.slice(template.index))
+				: 'The body is not valid JSON',
+		);
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new PayloadError('The payload is not a JSON object');
+	}
+	return parsed as IDataObject;
+}
 
 // A reply is a text or a picture; a report can be about a text-to-speech call too.
 const REPLY_FORMATS = ['SMS', 'MMS'];
 const REPORT_FORMATS = ['SMS', 'MMS', 'TTS'];
 
 /** Tells the event apart from the id fields the template (or a callback push) carries. */
-function identify(p: IDataObject): { family: EventFamily; id: string; eventName: MessageEvent } {
+function identify(p: IDataObject): {
+	family: EventFamily;
+	id: string;
+	eventName: NormalisedEvent['eventName'];
+} {
 	const drId = str(p.delivery_report_id);
 	const status = str(p.status).toLowerCase();
 	if (drId || (status && !str(p.reply_id) && !str(p.notification_id))) {
 		if (!drId) throw new PayloadError('A delivery report without delivery_report_id');
 		if (!status) throw new PayloadError('A delivery report without status');
-		return {
-			family: 'delivery_report',
-			id: drId,
-			eventName: `${status.toUpperCase()}_DR` as MessageEvent,
-		};
+		return { family: 'delivery_report', id: drId, eventName: deliveryReportEvent(status) };
 	}
 	const notificationId = str(p.notification_id);
 	if (notificationId) return { family: 'opt_out', id: notificationId, eventName: 'OPT_OUT_SMS' };
@@ -184,7 +268,7 @@ export interface NormaliseOptions {
  * (`reply_id`, `content`, `source_number`, …) or the DeliveryReport object (`delivery_report_id`,
  * `status`, `error_code`, …) that per-message callback_url pushes carry. Metadata is also
  * flattened to `metadata_<key>` so a Switch or If node can use it without a Code node.
- * Throws PayloadError when the payload is not a MessageMedia event.
+ * Throws PayloadError when the payload is not a MessageMedia event, or still holds template text.
  */
 export function normaliseEvent(
 	payload: IDataObject,
@@ -193,6 +277,7 @@ export function normaliseEvent(
 	if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
 		throw new PayloadError('The payload is not a JSON object');
 	}
+	assertRendered(payload);
 	const { family, id, eventName } = identify(payload);
 	const vendor = (payload.vendor_account_id ?? {}) as IDataObject;
 	const metadata = metadataOf(payload.metadata);

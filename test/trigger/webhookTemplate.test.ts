@@ -1,5 +1,5 @@
-import { normaliseEvent } from '../../nodes/MessageMedia/trigger/normalise';
-import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/template';
+import { normaliseEvent } from '../../nodes/MessageMedia/inbound/normaliseEvent';
+import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { DR_VARS, HOSTILE, MMS_VARS, MO_VARS, OPT_OUT_VARS, PNG_BASE64, render } from './fixtures';
 
 describe('webhook template', () => {
@@ -8,6 +8,70 @@ describe('webhook template', () => {
 		const loud = WEBHOOK_TEMPLATE.match(/\$(?!!)[A-Za-z]\w*/g) ?? [];
 		expect([...new Set(loud)].sort()).toEqual(['$a', '$foreach', '$key', '$metadata']);
 		expect(WEBHOOK_TEMPLATE).not.toContain('velocityHasNext');
+	});
+
+	it('renders ids, codes, numbers and times as plain references and escapes only free text', () => {
+		const topLevel = WEBHOOK_TEMPLATE.slice(0, WEBHOOK_TEMPLATE.indexOf('"metadata"'));
+		const fields = Object.fromEntries(
+			[...topLevel.matchAll(/"(\w+)":"([^"]*)"/g)].map(([, key, value]) => [key, value]),
+		);
+		const plain = Object.keys(fields).filter((key) => /^\$!\{\w+\}$/.test(fields[key]));
+		const escaped = Object.keys(fields).filter((key) =>
+			/^\$!esc\.json\(\$!\w+\)$/.test(fields[key]),
+		);
+		expect(plain.sort()).toEqual(
+			[
+				'reply_id',
+				'mo_id',
+				'notification_id',
+				'delivery_report_id',
+				'message_id',
+				'format',
+				'status',
+				'error_code',
+				'submitted_date',
+				'date_received',
+				'retry_count',
+				'billing_units',
+			].sort(),
+		);
+		expect(escaped.sort()).toEqual(
+			[
+				'account_id',
+				'vendor_id',
+				'source_number',
+				'destination_number',
+				'content',
+				'original_text',
+			].sort(),
+		);
+		expect(WEBHOOK_TEMPLATE).toContain('"$!esc.json($key)":"$!esc.json($!metadata.get($key))"');
+		expect(WEBHOOK_TEMPLATE).toContain('"content":"$!esc.json($!a.base64)"');
+	});
+
+	it('renders hostile text in every free-text variable as JSON that normalises', () => {
+		const vars = {
+			...MMS_VARS,
+			accountId: HOSTILE,
+			vendorId: HOSTILE,
+			sourceAddress: HOSTILE,
+			destinationAddress: HOSTILE,
+			moContent: HOSTILE,
+			mtContent: HOSTILE,
+			metadata: { [HOSTILE.slice(0, 100)]: HOSTILE.slice(0, 256) },
+			attachments: [{ contentType: HOSTILE, base64: `${PNG_BASE64}\r\n`, originalName: HOSTILE }],
+		};
+		const payload = JSON.parse(render(vars));
+		expect(payload).toMatchObject({
+			account_id: HOSTILE,
+			source_number: HOSTILE,
+			content: HOSTILE,
+			original_text: HOSTILE,
+			metadata: vars.metadata,
+		});
+		const { event, attachments } = normaliseEvent(payload);
+		expect(event.text).toBe(HOSTILE.trim());
+		expect(attachments[0].fileName).toBe(HOSTILE.trim());
 	});
 
 	it('renders an MO SMS with hostile text as valid JSON carrying every field', () => {
@@ -66,7 +130,10 @@ describe('webhook template', () => {
 	});
 
 	it('renders an opt-out for an unsolicited STOP (no message, no metadata at all)', () => {
-		const { metadata: _m, messageId: _id, mtId: _mt, ...vars } = OPT_OUT_VARS;
+		const unsolicited = ['metadata', 'messageId', 'mtId'];
+		const vars = Object.fromEntries(
+			Object.entries(OPT_OUT_VARS).filter(([name]) => !unsolicited.includes(name)),
+		);
 		const p = JSON.parse(render(vars));
 		expect(p.message_id).toBe('');
 		expect(p.metadata).toEqual({});

@@ -1,7 +1,7 @@
 /**
  * Remembers event ids for a while so that an event MessageMedia retries starts one execution.
  * Entries live in insertion order in a Map, so the oldest is evicted first when the store is full
- * and expired ones are swept from the front. Memory is per n8n process: see trigger/README.md.
+ * and expired ones are swept from the front. Memory is per n8n process: see the trigger README.
  */
 export class DedupStore {
 	private readonly seen = new Map<string, number>();

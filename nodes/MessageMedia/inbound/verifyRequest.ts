@@ -5,10 +5,13 @@ export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
 type Headers = Record<string, string | string[] | undefined>;
 
-function header(headers: Headers, name: string): string | undefined {
+/** A header's value whatever the case of its name; the first one when it was sent twice. */
+export function headerOf(headers: Record<string, unknown>, name: string): string | undefined {
 	const wanted = name.toLowerCase();
 	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+		if (key.toLowerCase() !== wanted) continue;
+		const first: unknown = Array.isArray(value) ? value[0] : value;
+		return first === undefined || first === null ? undefined : String(first);
 	}
 	return undefined;
 }
@@ -25,7 +28,7 @@ export function secretsMatch(received: string | undefined, expected: string | un
 	return timingSafeEqual(a, b);
 }
 
-/** Checks the secret header that `create` registered with the webhook. */
+/** Checks the secret header the trigger registered with its webhook. */
 export function verifySecretHeader(
 	headers: Headers,
 	headerName: string,
@@ -38,7 +41,7 @@ export function verifySecretHeader(
 				'No webhook secret is stored for this trigger. Deactivate and activate the workflow to register the webhook again.',
 		};
 	}
-	const received = header(headers, headerName);
+	const received = headerOf(headers, headerName);
 	if (received === undefined) return { ok: false, reason: `The ${headerName} header is missing` };
 	return secretsMatch(received, expected)
 		? { ok: true }
@@ -122,22 +125,22 @@ export interface RsaVerifyInput {
  */
 export function verifyRsaSignature(input: RsaVerifyInput): VerifyResult {
 	const { headers } = input;
-	const signature = header(headers, 'x-messagemedia-signature');
+	const signature = headerOf(headers, 'x-messagemedia-signature');
 	if (!signature) return { ok: false, reason: 'The request is not signed' };
 
-	const keyId = header(headers, 'x-messagemedia-key-id');
+	const keyId = headerOf(headers, 'x-messagemedia-key-id');
 	if (input.keyId && keyId !== input.keyId.trim()) {
 		return { ok: false, reason: 'The request was signed with a different key' };
 	}
-	const cipher = header(headers, 'x-messagemedia-cipher-type');
+	const cipher = headerOf(headers, 'x-messagemedia-cipher-type');
 	if (cipher && cipher.toUpperCase() !== 'RSA') {
 		return { ok: false, reason: `Unsupported cipher ${cipher}` };
 	}
-	const digestHeader = header(headers, 'x-messagemedia-digest-type');
+	const digestHeader = headerOf(headers, 'x-messagemedia-digest-type');
 	const algorithm = digestAlgorithm(digestHeader);
 	if (!algorithm) return { ok: false, reason: `Unsupported digest ${digestHeader ?? '(none)'}` };
 
-	const date = header(headers, 'date');
+	const date = headerOf(headers, 'date');
 	if (!date) return { ok: false, reason: 'The Date header is missing' };
 	if (input.maxAgeSeconds > 0) {
 		const sent = Date.parse(date);
