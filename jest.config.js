@@ -6,6 +6,8 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	transform: { '^.+\\.ts$': 'ts-jest' },
+	// Retries in unit tests record their waits instead of sleeping.
+	setupFilesAfterEnv: ['<rootDir>/test/setup/instantRetries.ts'],
 	// Generous: CI machines are small and busy; a hung test still fails.
 	testTimeout: 60000,
 };

@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { MessageMediaMessagingApi } from '../../credentials/MessageMediaMessagingApi.credentials';
-import { md5Hex, hmacSignature } from '../../nodes/MessageMedia/transport/hmac';
+import { md5Hex, hmacSignature } from '../../nodes/MessageMedia/auth/hmac';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../helpers/n8n';
 
 const credential = new MessageMediaMessagingApi();

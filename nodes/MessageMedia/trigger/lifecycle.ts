@@ -4,11 +4,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
 	messageMediaApiRequestAllItems,
-	messageMediaRequest,
+	messageMediaApiFullResponse,
 	pageNumberPaging,
 } from '../transport';
 import { expandEvents } from '../shared/events';
-import { isCloudBaseUrl, resolveBaseUrl } from '../transport/baseUrl';
+import { isCloudBaseUrl, resolveBaseUrl } from '../auth/regions';
 import {
 	DEFAULT_RETRIES,
 	DEFAULT_RETRY_DELAY_SECONDS,
@@ -178,7 +178,7 @@ function requireId(this: IHookFunctions, body: IDataObject): string {
 }
 
 async function deleteWebhook(this: IHookFunctions, id: string): Promise<void> {
-	await messageMediaRequest.call(this, {
+	await messageMediaApiFullResponse.call(this, {
 		method: 'DELETE',
 		path: `${WEBHOOKS_PATH}/${encodeURIComponent(id)}`,
 		acceptStatus: [404],
@@ -234,7 +234,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	if (desired.retries > 0) createBody.retry_delay = desired.retryDelay;
 
 	// A retried POST that had in fact succeeded comes back as 409, which is handled below.
-	const response = await messageMediaRequest.call(this, {
+	const response = await messageMediaApiFullResponse.call(this, {
 		method: 'POST',
 		path: WEBHOOKS_PATH,
 		body: createBody,
@@ -258,7 +258,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		}
 		const existingId = String(existing.id);
 		if (retriesMatch(existing, desired)) {
-			const patched = await messageMediaRequest.call(this, {
+			const patched = await messageMediaApiFullResponse.call(this, {
 				method: 'PATCH',
 				path: `${WEBHOOKS_PATH}/${encodeURIComponent(existingId)}`,
 				body,
@@ -269,7 +269,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		} else {
 			// PATCH cannot change retries or retry_delay, so the webhook is replaced.
 			await deleteWebhook.call(this, existingId);
-			const recreated = await messageMediaRequest.call(this, {
+			const recreated = await messageMediaApiFullResponse.call(this, {
 				method: 'POST',
 				path: WEBHOOKS_PATH,
 				body: createBody,

@@ -1,6 +1,5 @@
 import nock from 'nock';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode } from '../../helpers/n8n';
 
 const sendParams = (overrides: Record<string, unknown> = {}) => ({
@@ -35,7 +34,6 @@ function acceptAll(body: { messages: Array<Record<string, unknown>> }) {
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());

@@ -1,6 +1,6 @@
-import { buildHmacHeaders, hmacSignature, md5Hex } from '../../nodes/MessageMedia/transport/hmac';
+import { buildHmacHeaders, hmacSignature, md5Hex } from '../../nodes/MessageMedia/auth/hmac';
 
-// Vectors from messagemedia-api.md §1.3, computed as the official SDKs sign.
+// Vectors computed as MessageMedia's official SDKs sign.
 const DATE = new Date('Wed, 08 Feb 2023 03:00:00 GMT');
 const BODY =
 	'{"messages":[{"content":"Hello World","destination_number":"+61491570156","format":"SMS"}]}';
