@@ -112,7 +112,7 @@ describe('Delivery Report → Confirm', () => {
 			},
 			[{ id: 'dr-x' }, { id: 'dr-ok' }],
 		);
-		expect(output[0][0].json.error).toBe('MessageMedia could not find delivery report "dr-x"');
+		expect(output[0][0].json.error).toBe('MessageMedia could not find delivery report "dr-x" [item 0]');
 		expect(output[0][1].json).toEqual({ confirmed: 1, deliveryReportIds: ['dr-ok'] });
 	});
 });

@@ -1,5 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { NodeApiError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeApiError,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem, itemFailure, itemParameterReader } from '../../shared/execute';
@@ -69,8 +73,8 @@ async function sendBatch(
 			failure = error;
 		}
 		if (response === undefined) {
-			// The transport raises only NodeApiErrors, with the earlier batches in their description.
-			const error = failure as NodeApiError;
+			// The transport raises only n8n's own error types, with the earlier batches in the description.
+			const error = failure as NodeApiError | NodeOperationError;
 			if (!this.continueOnFail()) throw error;
 			const outcomeUnknown = isOutcomeUnknown(error);
 			for (const p of remaining) {
