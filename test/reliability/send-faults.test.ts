@@ -362,7 +362,9 @@ describe('Bad input mixed into a batch', () => {
 			'bad',
 			plan.length,
 			(i) => {
-				const { bad: _bad, pattern: _pattern, ...fields } = plan[i];
+				const fields = { ...plan[i] };
+				delete fields.bad;
+				delete fields.pattern;
 				return fields;
 			},
 			paramsWithManyKeys,
