@@ -29,10 +29,12 @@ export function itemFailure(
 		error.context.itemIndex = itemIndex;
 		return error;
 	}
-	const cause = error as Error & { description?: string };
-	return new NodeOperationError(node, atItem(cause?.message ?? String(error), itemIndex), {
+	// The original stays the cause (with its stack and, for an expression error, its context).
+	const cause = error instanceof Error ? error : new Error(String(error));
+	return new NodeOperationError(node, cause, {
 		itemIndex,
-		description: cause?.description,
+		message: atItem(cause.message, itemIndex),
+		description: (cause as Error & { description?: string }).description,
 	});
 }
 
