@@ -85,12 +85,17 @@ export function parseProblem(body: unknown): MessageMediaProblem {
 	return { message: parsed.message, details, messages: messageProblems(details) };
 }
 
-/** One message's problems as the user reads them: `"To": not a valid number; ...`. */
+/** One problem as the user reads it: `"To": not a valid number`. */
+export function describeMessageProblem(problem: MessageProblem): string {
+	return problem.label ? `"${problem.label}": ${problem.text}` : problem.text;
+}
+
+/** One message's problems as the user reads them, joined by `; `. */
 export function describeMessageProblems(
 	problems: MessageProblem[] | undefined,
 ): string | undefined {
 	if (!problems?.length) return undefined;
-	return problems.map((p) => (p.label ? `"${p.label}": ${p.text}` : p.text)).join('; ');
+	return problems.map(describeMessageProblem).join('; ');
 }
 
 export interface ErrorContext {

@@ -12,7 +12,11 @@ import { buildMessage, type OutboundMessage } from '../../shared/message';
 import { messageFields } from '../../shared/descriptions';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiFullResponse } from '../../transport';
-import { describeMessageProblems, isOutcomeUnknown } from '../../transport/errors';
+import {
+	describeMessageProblem,
+	describeMessageProblems,
+	isOutcomeUnknown,
+} from '../../transport/errors';
 
 export const MAX_MESSAGES_PER_REQUEST = 100;
 
@@ -120,9 +124,7 @@ async function sendBatch(
 							p.itemIndex,
 						),
 						destination: p.message.destination_number,
-						details: problem.messages
-							.get(position)!
-							.map((d) => (d.label ? `"${d.label}": ${d.text}` : d.text)),
+						details: problem.messages.get(position)!.map(describeMessageProblem),
 					},
 					pairedItem: { item: p.itemIndex },
 				});
