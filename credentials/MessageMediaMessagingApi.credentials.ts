@@ -6,8 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { signRequest } from '../nodes/MessageMedia/transport/authenticate';
-import { REGIONS } from '../nodes/MessageMedia/transport/baseUrl';
+import { signRequest } from '../nodes/MessageMedia/auth/signRequest';
+import { REGIONS } from '../nodes/MessageMedia/auth/regions';
 
 export class MessageMediaMessagingApi implements ICredentialType {
 	name = 'messageMediaMessagingApi';

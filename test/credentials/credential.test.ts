@@ -12,7 +12,7 @@ import { createRunExecutionData, Workflow } from 'n8n-workflow';
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 
 import { MessageMediaMessagingApi } from '../../credentials/MessageMediaMessagingApi.credentials';
-import { hmacSignature, md5Hex } from '../../nodes/MessageMedia/transport/hmac';
+import { hmacSignature, md5Hex } from '../../nodes/MessageMedia/auth/hmac';
 import { additionalData, BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../helpers/n8n';
 
 const credential = new MessageMediaMessagingApi();

@@ -163,7 +163,7 @@ describe('MessageMedia Send in real n8n: 250 appointments', () => {
 		expect(items).toHaveLength(COUNT);
 		expect(items[bad]).toEqual(
 			expect.objectContaining({
-				error: 'Item 137: "To" is not a valid phone number: "not-a-number"',
+				error: '"To" is not a valid phone number: "not-a-number" [item 137]',
 			}),
 		);
 		expect(items[bad].messageId).toBeUndefined();
@@ -192,7 +192,7 @@ describe('MessageMedia Send in real n8n: 250 appointments', () => {
 		expect(items[bad]).toEqual(
 			expect.objectContaining({
 				error:
-					'Item 142: MessageMedia rejected the message: "From": is not a valid sender address for its type',
+					'MessageMedia rejected the message: "From": is not a valid sender address for its type [item 142]',
 				destination: list[bad].phone,
 			}),
 		);

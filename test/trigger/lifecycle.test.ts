@@ -1,7 +1,6 @@
 import nock from 'nock';
 
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
-import { setRetryPolicy } from '../../nodes/MessageMedia/transport';
 import { VERIFICATION_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import type { HookRunOptions } from '../helpers/n8n';
@@ -52,7 +51,6 @@ const stored = (overrides: Record<string, unknown> = {}) => ({
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => {
 	const pending = nock.pendingMocks();

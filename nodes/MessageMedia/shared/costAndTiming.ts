@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { atItem } from './itemError';
 import { MAX_CONTENT, type OutboundMessage } from './message';
 import { countSegments, replaceLookAlikes, type ForcingCharacter } from './segments';
 import {
@@ -22,7 +23,7 @@ interface SendWindowParameter {
 }
 
 function fail(node: INode, itemIndex: number, text: string, description?: string) {
-	return new NodeOperationError(node, `Item ${itemIndex}: ${text}`, { itemIndex, description });
+	return new NodeOperationError(node, atItem(text, itemIndex), { itemIndex, description });
 }
 
 /** Visible characters are quoted; spaces and invisible ones are named by code point. */

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { itemParameterReader, type ParameterReader } from './execute';
 import { requireE164 } from './phone';
+import { atItem } from './itemError';
 
 export const MAX_CONTENT = 5000;
 export const MAX_SUBJECT = 64;
@@ -15,22 +16,6 @@ export interface OutboundMessage extends IDataObject {
 	format: 'SMS' | 'MMS' | 'TTS';
 }
 
-/** The user-facing name of each API field, so errors name what the user sees in the node. */
-export const FIELD_LABELS: Record<string, string> = {
-	content: 'Message',
-	destination_number: 'To',
-	source_number: 'From',
-	source_number_type: 'Sender Type',
-	format: 'Type',
-	media: 'Media URLs',
-	subject: 'Subject',
-	callback_url: 'Callback URL',
-	delivery_report: 'Delivery Report',
-	scheduled: 'Scheduled',
-	message_expiry_timestamp: 'Expiry',
-	metadata: 'Metadata',
-};
-
 function invalid(
 	node: INode,
 	itemIndex: number,
@@ -38,7 +23,7 @@ function invalid(
 	problem: string,
 	description?: string,
 ) {
-	return new NodeOperationError(node, `Item ${itemIndex}: "${field}" ${problem}`, {
+	return new NodeOperationError(node, atItem(`"${field}" ${problem}`, itemIndex), {
 		itemIndex,
 		description,
 	});

@@ -1,5 +1,6 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { atItem } from './itemError';
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 
@@ -40,7 +41,7 @@ export function requireE164(
 	if (!normalised) {
 		throw new NodeOperationError(
 			node,
-			`Item ${itemIndex}: "${field}" is not a valid phone number: "${String(input ?? '')}"`,
+			atItem(`"${field}" is not a valid phone number: "${String(input ?? '')}"`, itemIndex),
 			{
 				itemIndex,
 				description:

@@ -7,115 +7,61 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	IWebhookFunctions,
+	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { apiError, networkErrorCode } from './errors';
+import type { QueryValues } from '../auth/signRequest';
+import {
+	apiError,
+	networkErrorCode,
+	outcomeUnknownError,
+	parseProblem,
+	type MessageMediaProblem,
+} from './errors';
+import {
+	backoffDelay,
+	DEFAULT_RETRY,
+	parseRetryAfter,
+	RETRYABLE_STATUS,
+	type RetryMode,
+	type RetrySettings,
+} from './retry';
 
 export type MessageMediaContext =
 	IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
 
-/**
- * How a request may be retried.
- * - `safe`: reads, deletes and confirms; retried on 429, 5xx and network errors.
- * - `send`: not idempotent; retried only where MessageMedia cannot have accepted it (429, or the
- *   connection refused before a byte was sent). Anything else is an unknown outcome.
- * - `none`: never retried.
- */
-export type RetryMode = 'safe' | 'send' | 'none';
-
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	path: string;
-	query?: Record<string, string | number | boolean | undefined>;
+	query?: QueryValues;
 	body?: IDataObject;
 	retry?: RetryMode;
-	/** Statuses handed back to the caller instead of being thrown. */
+	/** Statuses handed back to the caller, with MessageMedia's problem parsed, instead of thrown. */
 	acceptStatus?: number[];
 	/** Names what is acted on in a 404 message, e.g. `message "4d1f…"`. */
 	subject?: string;
 	itemIndex?: number;
+	/** Added to the description of any error this request raises. */
+	note?: string;
 }
 
 export interface ApiResponse<T = IDataObject> {
 	statusCode: number;
 	headers: IDataObject;
 	body: T;
-	/** How many HTTP attempts the call took, retries included. */
-	attempts: number;
+	/** For an accepted non-2xx status: what MessageMedia said, with per-message problems. */
+	problem?: MessageMediaProblem;
 }
 
-export interface RetryPolicy {
-	/** Attempts for 5xx and network errors. */
-	maxAttempts: number;
-	/**
-	 * Attempts when MessageMedia answers 429. A 429 means the request was not accepted, so a retry
-	 * is always safe; the wait budget bounds it. Measured: at a 20% 429 rate, five attempts failed
-	 * about one 10,000-message run in 30.
-	 */
-	maxRateLimitedAttempts: number;
-	baseDelayMs: number;
-	maxDelayMs: number;
-	/** Upper bound on the time spent waiting between attempts of one call. */
-	maxTotalWaitMs: number;
-	timeoutMs: number;
-}
+const HMAC_QUERY_CAUSE =
+	'This request was signed with HMAC and carries a query string. MessageMedia may sign the request line without the query; that is the likely cause if the same key works for requests without one. Check the API key and secret too: Basic and HMAC are different key pairs at MessageMedia.';
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-	maxAttempts: 5,
-	maxRateLimitedAttempts: 10,
-	baseDelayMs: 500,
-	maxDelayMs: 30_000,
-	maxTotalWaitMs: 90_000,
-	timeoutMs: 60_000,
-};
-
-let policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY };
-
-/** Test and benchmark seam: shorten waits and timeouts. Returns the previous policy. */
-export function setRetryPolicy(next: Partial<RetryPolicy>): RetryPolicy {
-	const previous = policy;
-	policy = { ...policy, ...next };
-	return previous;
-}
-
-/** Raised when a non-idempotent request may or may not have been accepted. */
-export class OutcomeUnknownError extends NodeApiError {}
-
-const RETRYABLE_STATUS = [500, 502, 503, 504];
-
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	const text = String(value).trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(parseFloat(text) * 1000);
-	const at = Date.parse(text);
-	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function backoffDelay(attempt: number): number {
-	const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
-	// Full jitter keeps many executions that hit a 429 together from retrying in lockstep.
-	return Math.min(
-		policy.maxDelayMs,
-		Math.round(exponential / 2 + (Math.random() * exponential) / 2),
-	);
-}
-
-function describeNetworkCode(code: string | undefined): string {
+function describeNetworkCode(code: string | undefined, settings: RetrySettings): string {
 	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') {
-		return `No answer arrived within ${policy.timeoutMs / 1000} s (${code}).`;
+		return `No answer arrived within ${settings.policy.timeoutMs / 1000} s (${code}).`;
 	}
 	return `The connection broke (${code ?? 'network error'}).`;
-}
-
-function buildPath(path: string, query?: ApiRequest['query']): string {
-	if (!query) return path;
-	const search = new URLSearchParams();
-	for (const [key, value] of Object.entries(query)) {
-		if (value !== undefined && value !== '') search.append(key, String(value));
-	}
-	const qs = search.toString();
-	return qs ? `${path}?${qs}` : path;
 }
 
 function parseBody(body: unknown): unknown {
@@ -129,77 +75,104 @@ function parseBody(body: unknown): unknown {
 	}
 }
 
-/**
- * The one way this package talks to MessageMedia. Base URL, sub-account header and Basic/HMAC
- * signing come from the credential's authenticate(); this adds the exact-bytes body, bounded
- * retries with n8n's sleep that honour Retry-After, and error mapping.
- */
-export async function messageMediaRequest(
+function hasQuery(query: QueryValues | undefined): boolean {
+	return Object.values(query ?? {}).some((v) => v !== undefined && v !== null && v !== '');
+}
+
+async function unauthorizedCause(
 	this: MessageMediaContext,
 	request: ApiRequest,
+): Promise<string | undefined> {
+	if (!hasQuery(request.query)) return undefined;
+	const credentials = await this.getCredentials('messageMediaMessagingApi');
+	return credentials.authType === 'hmac' ? HMAC_QUERY_CAUSE : undefined;
+}
+
+/** The transport's own errors are NodeApiErrors; anything else is wrapped so its item is kept. */
+function asNodeError(this: MessageMediaContext, error: unknown, itemIndex?: number) {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeApiError(this.getNode(), error as JsonObject, { itemIndex });
+}
+
+/**
+ * The one way this package talks to MessageMedia, answering with status, headers and body.
+ * Base URL, sub-account header, encoding and Basic/HMAC signing come from the credential's
+ * authenticate(); this adds bounded retries that honour Retry-After, the send-safety rules and
+ * error mapping. Statuses in `acceptStatus` come back with MessageMedia's problem parsed.
+ */
+export async function messageMediaApiFullResponse(
+	this: MessageMediaContext,
+	request: ApiRequest,
+	settings: RetrySettings = DEFAULT_RETRY,
 ): Promise<ApiResponse> {
+	const { policy } = settings;
 	const retry = request.retry ?? 'safe';
 	const options: IHttpRequestOptions = {
 		method: request.method,
-		url: buildPath(request.path, request.query),
+		url: request.path,
+		qs: request.query,
+		body: request.body,
 		headers: { Accept: 'application/json' },
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		json: false,
 		timeout: policy.timeoutMs,
 	};
-	if (request.body !== undefined) {
-		// Serialised once so that the HMAC MD5 covers exactly the bytes on the wire.
-		options.body = JSON.stringify(request.body);
-		options.headers!['Content-Type'] = 'application/json';
-	}
 
 	let waited = 0;
 	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse;
+		let response: IN8nHttpFullResponse | undefined;
+		let failure: unknown;
 		try {
 			// Every context type carries the same helper; narrowing one avoids a union of overloads.
 			const ctx = this as IExecuteFunctions;
 			response = (await ctx.helpers.httpRequestWithAuthentication.call(
 				ctx,
 				'messageMediaMessagingApi',
-				{
-					...options,
-					headers: { ...options.headers },
-				},
+				{ ...options, headers: { ...options.headers } },
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
-			const code = networkErrorCode(error);
+			failure = error;
+		}
+
+		if (response === undefined) {
+			const code = networkErrorCode(failure);
 			const retryable =
 				code !== undefined && (retry === 'safe' || (retry === 'send' && code === 'ECONNREFUSED'));
-			const delay = backoffDelay(attempt);
+			const delay = backoffDelay(settings, attempt);
 			if (retryable && attempt < policy.maxAttempts && waited + delay <= policy.maxTotalWaitMs) {
 				waited += delay;
-				await sleep(delay);
+				await settings.sleep(delay);
 				continue;
 			}
 			if (retry === 'send' && code !== 'ECONNREFUSED') {
-				// A plain object, because NodeApiError hands back an existing NodeApiError unchanged.
-				throw new OutcomeUnknownError(
+				throw outcomeUnknownError(
 					this.getNode(),
 					{ cause: code ?? 'network error' },
 					{
 						// The code stays out of the message: n8n would replace a message naming it.
 						message:
 							'The outcome is unknown: the connection to MessageMedia failed after the request was sent',
-						description: `${describeNetworkCode(code)} The messages may or may not have been accepted. Check message status before resending, so that no customer gets the same text twice.`,
+						description: [
+							`${describeNetworkCode(code, settings)} The messages may or may not have been accepted. Check message status before resending, so that no customer gets the same text twice.`,
+							request.note,
+						]
+							.filter(Boolean)
+							.join(' '),
 						itemIndex: request.itemIndex,
 					},
 				);
 			}
-			if (error instanceof NodeApiError) throw error;
-			throw new NodeApiError(this.getNode(), error as never, { itemIndex: request.itemIndex });
+			throw asNodeError.call(this, failure, request.itemIndex);
 		}
 
 		const statusCode = response.statusCode;
 		const body = parseBody(response.body) as IDataObject;
-		if ((statusCode >= 200 && statusCode < 300) || request.acceptStatus?.includes(statusCode)) {
-			return { statusCode, headers: response.headers ?? {}, body, attempts: attempt };
+		if (statusCode >= 200 && statusCode < 300) {
+			return { statusCode, headers: response.headers ?? {}, body };
+		}
+		if (request.acceptStatus?.includes(statusCode)) {
+			return { statusCode, headers: response.headers ?? {}, body, problem: parseProblem(body) };
 		}
 
 		const retryable =
@@ -208,40 +181,48 @@ export async function messageMediaRequest(
 		if (retryable && retry !== 'none' && attempt < attempts) {
 			const retryAfter =
 				statusCode === 429 ? parseRetryAfter(response.headers?.['retry-after']) : undefined;
-			const delay = retryAfter ?? backoffDelay(attempt);
+			const delay = retryAfter ?? backoffDelay(settings, attempt);
 			if (waited + delay <= policy.maxTotalWaitMs) {
 				waited += delay;
-				await sleep(delay);
+				await settings.sleep(delay);
 				continue;
 			}
 		}
 
 		if (retry === 'send' && statusCode >= 500) {
-			const unknown = new OutcomeUnknownError(
+			throw outcomeUnknownError(
 				this.getNode(),
 				{ body: JSON.stringify(body) },
 				{
 					message: `The outcome is unknown: MessageMedia answered HTTP ${statusCode}`,
-					description:
+					description: [
 						'A server error after a send does not say whether the messages were accepted. Check message status before resending, so that no customer gets the same text twice.',
+						request.note,
+					]
+						.filter(Boolean)
+						.join(' '),
 					itemIndex: request.itemIndex,
+					httpCode: String(statusCode),
 				},
 			);
-			unknown.httpCode = String(statusCode);
-			throw unknown;
 		}
 		throw apiError(this.getNode(), statusCode, body, {
 			subject: request.subject,
 			itemIndex: request.itemIndex,
+			note: request.note,
+			unauthorizedCause:
+				statusCode === 401 ? await unauthorizedCause.call(this, request) : undefined,
 		});
 	}
 }
 
+/** The body of a successful answer; any other answer is thrown as a NodeApiError. */
 export async function messageMediaApiRequest(
 	this: MessageMediaContext,
 	request: ApiRequest,
+	settings: RetrySettings = DEFAULT_RETRY,
 ): Promise<IDataObject> {
-	const response = await messageMediaRequest.call(this, request);
+	const response = await messageMediaApiFullResponse.call(this, request, settings);
 	return response.body;
 }
 
@@ -252,14 +233,10 @@ export async function messageMediaApiRequest(
  */
 export interface PagingStrategy {
 	/** Query for the first page. */
-	first: Record<string, string | number | boolean | undefined>;
+	first: QueryValues;
 	items: (body: IDataObject) => IDataObject[];
 	/** Query for the next page, or undefined when this page was the last. */
-	next: (
-		body: IDataObject,
-		items: IDataObject[],
-		query: Record<string, string | number | boolean | undefined>,
-	) => Record<string, string | number | boolean | undefined> | undefined;
+	next: (body: IDataObject, items: IDataObject[], query: QueryValues) => QueryValues | undefined;
 }
 
 export const pageNumberPaging = (itemsKey: string, pageSize = 100): PagingStrategy => ({
@@ -280,7 +257,7 @@ export const nextTokenPaging = (itemsKey: string, pageSize = 100): PagingStrateg
 
 export const nextUriPaging = (itemsKey: string): PagingStrategy => ({
 	first: {},
-	items: (body) => ((body[itemsKey] as IDataObject[]) ?? []).map((item) => item),
+	items: (body) => (body[itemsKey] as IDataObject[]) ?? [],
 	next: (body, _items, query) => {
 		const nextUri = (body.pagination as IDataObject | undefined)?.next_uri;
 		if (!nextUri) return undefined;
@@ -295,17 +272,18 @@ export async function messageMediaApiRequestAllItems(
 	request: Omit<ApiRequest, 'method'> & { method?: IHttpRequestMethods },
 	paging: PagingStrategy,
 	limit?: number,
+	settings: RetrySettings = DEFAULT_RETRY,
 ): Promise<IDataObject[]> {
 	const collected: IDataObject[] = [];
 	type Query = NonNullable<ApiRequest['query']>;
 	let query: Query | undefined = { ...paging.first, ...(request.query ?? {}) };
 	while (query !== undefined) {
 		const current: Query = query;
-		const body = await messageMediaApiRequest.call(this, {
-			...request,
-			method: request.method ?? 'GET',
-			query: current,
-		});
+		const body = await messageMediaApiRequest.call(
+			this,
+			{ ...request, method: request.method ?? 'GET', query: current },
+			settings,
+		);
 		const items = paging.items(body);
 		collected.push(...items);
 		if (limit !== undefined && collected.length >= limit) return collected.slice(0, limit);

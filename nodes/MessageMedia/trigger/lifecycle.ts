@@ -4,12 +4,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
 	messageMediaApiRequestAllItems,
-	messageMediaRequest,
+	messageMediaApiFullResponse,
 	pageNumberPaging,
 } from '../transport';
 import { headerOf } from '../inbound/verifyRequest';
 import { expandEvents } from '../shared/events';
-import { isCloudBaseUrl, resolveBaseUrl } from '../transport/baseUrl';
+import { isCloudBaseUrl, resolveBaseUrl } from '../auth/regions';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './deliveryRetries';
 import { VERIFICATION_HEADER, VERIFICATION_VALUE_PATTERN, WORKFLOW_HEADER } from './webhookHeaders';
 import { WEBHOOK_TEMPLATE } from './webhookTemplate';
@@ -173,7 +173,7 @@ function requireId(this: IHookFunctions, body: IDataObject): string {
 }
 
 async function deleteWebhook(this: IHookFunctions, id: string): Promise<void> {
-	await messageMediaRequest.call(this, {
+	await messageMediaApiFullResponse.call(this, {
 		method: 'DELETE',
 		path: `${WEBHOOKS_PATH}/${encodeURIComponent(id)}`,
 		acceptStatus: [404],
@@ -252,7 +252,7 @@ async function takeOverWebhook(
 	}
 	const existingId = String(existing.id);
 	if (retriesMatch(existing, desired)) {
-		const patched = await messageMediaRequest.call(this, {
+		const patched = await messageMediaApiFullResponse.call(this, {
 			method: 'PATCH',
 			path: `${WEBHOOKS_PATH}/${encodeURIComponent(existingId)}`,
 			body,
@@ -262,7 +262,7 @@ async function takeOverWebhook(
 		return typeof patched.body?.id === 'string' ? patched.body.id : existingId;
 	}
 	await deleteWebhook.call(this, existingId);
-	const recreated = await messageMediaRequest.call(this, {
+	const recreated = await messageMediaApiFullResponse.call(this, {
 		method: 'POST',
 		path: WEBHOOKS_PATH,
 		body: createBody(body, desired),
@@ -279,7 +279,7 @@ async function registerWebhook(
 ): Promise<string> {
 	const body = webhookBody.call(this, desired, secret);
 	// A retried POST that had in fact succeeded comes back as 409, which the takeover handles.
-	const response = await messageMediaRequest.call(this, {
+	const response = await messageMediaApiFullResponse.call(this, {
 		method: 'POST',
 		path: WEBHOOKS_PATH,
 		body: createBody(body, desired),

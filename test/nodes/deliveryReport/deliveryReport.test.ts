@@ -1,6 +1,5 @@
 import nock from 'nock';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
 
 const SUB = { ...TEST_CREDENTIALS, subAccount: 'SubAcc1' };
@@ -22,7 +21,6 @@ const report = (n: number) => ({
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -114,7 +112,9 @@ describe('Delivery Report → Confirm', () => {
 			},
 			[{ id: 'dr-x' }, { id: 'dr-ok' }],
 		);
-		expect(output[0][0].json.error).toBe('MessageMedia could not find delivery report "dr-x"');
+		expect(output[0][0].json.error).toBe(
+			'MessageMedia could not find delivery report "dr-x" [item 0]',
+		);
 		expect(output[0][1].json).toEqual({ confirmed: 1, deliveryReportIds: ['dr-ok'] });
 	});
 });

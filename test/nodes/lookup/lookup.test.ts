@@ -1,6 +1,5 @@
 import nock from 'nock';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
 
 const SUB = { ...TEST_CREDENTIALS, subAccount: 'SubAcc1' };
@@ -17,7 +16,6 @@ const params = (overrides: Record<string, unknown> = {}) => ({
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());

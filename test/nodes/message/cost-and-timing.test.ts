@@ -6,7 +6,6 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode } from '../../helpers/n8n';
 
 type Sent = { messages: Array<Record<string, unknown>> };
@@ -59,7 +58,6 @@ const phone = (i: number) => `+6149157015${i}`;
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
 afterEach(() => {
@@ -151,7 +149,7 @@ describe('Maximum Segments', () => {
 		expect(output[0][1]).toEqual({
 			json: expect.objectContaining({
 				error:
-					'Item 1: the message needs 3 segments (UCS-2, because of "’" at position 17); Maximum Segments is 1',
+					'the message needs 3 segments (UCS-2, because of "’" at position 17); Maximum Segments is 1 [item 1]',
 			}),
 			pairedItem: { item: 1 },
 		});
@@ -166,7 +164,7 @@ describe('Maximum Segments', () => {
 		).rejects.toMatchObject({
 			name: 'NodeOperationError',
 			message:
-				'Item 1: the message needs 3 segments (UCS-2, because of "’" at position 17); Maximum Segments is 1',
+				'the message needs 3 segments (UCS-2, because of "’" at position 17); Maximum Segments is 1 [item 1]',
 			context: expect.objectContaining({ itemIndex: 1 }),
 		});
 		expect(scope.isDone()).toBe(false);
@@ -188,7 +186,7 @@ describe('Maximum Segments', () => {
 			lookAlikesReplaced: 1,
 		});
 		expect(output[0][1].json.error).toBe(
-			'Item 1: the message needs 2 segments (GSM-7, 161 characters); Maximum Segments is 1',
+			'the message needs 2 segments (GSM-7, 161 characters); Maximum Segments is 1 [item 1]',
 		);
 		expect(sent).toHaveLength(1);
 	});
@@ -304,7 +302,7 @@ describe('Send Window', () => {
 			],
 		);
 		expect(output[0][0].json.error).toBe(
-			'Item 0: "Expiry" (2026-06-10T20:00:00.000Z) is before the send window next opens (2026-06-10T23:00:00.000Z, Thu 2026-06-11 09:00 Australia/Sydney)',
+			'"Expiry" (2026-06-10T20:00:00.000Z) is before the send window next opens (2026-06-10T23:00:00.000Z, Thu 2026-06-11 09:00 Australia/Sydney) [item 0]',
 		);
 		expect(sent.map((m) => m.destination_number)).toEqual([phone(1)]);
 		expect(sent[0].scheduled).toBe('2026-06-10T23:00:00.000Z');
@@ -313,13 +311,13 @@ describe('Send Window', () => {
 	it.each([
 		[
 			{ start: '9am' },
-			'Item 0: "Send Window Start" is not a time of day like 09:00 or 20:30: "9am"',
+			'"Send Window Start" is not a time of day like 09:00 or 20:30: "9am" [item 0]',
 		],
 		[
 			{ timeZone: 'Sydney' },
-			'Item 0: "Send Window Time Zone" is not an IANA time zone such as Australia/Sydney: "Sydney"',
+			'"Send Window Time Zone" is not an IANA time zone such as Australia/Sydney: "Sydney" [item 0]',
 		],
-		[{ days: [] }, 'Item 0: "Send Window Days" has no days'],
+		[{ days: [] }, '"Send Window Days" has no days [item 0]'],
 	])('rejects an invalid window %p', async (window, message) => {
 		const scope = nock(BASE_URL).post('/v1/messages').reply(202, { messages: [] });
 		await expect(
@@ -375,7 +373,7 @@ describe('Send and Wait with a send window', () => {
 			),
 		).rejects.toMatchObject({
 			message:
-				'Item 0: "Max Date and Time" (2026-06-10T18:00:00.000Z) is not after the message goes out (2026-06-10T23:00:00.000Z)',
+				'"Max Date and Time" (2026-06-10T18:00:00.000Z) is not after the message goes out (2026-06-10T23:00:00.000Z) [item 0]',
 		});
 		expect(scope.isDone()).toBe(false);
 	});

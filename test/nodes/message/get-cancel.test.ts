@@ -1,13 +1,11 @@
 import nock from 'nock';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
 
 const ID = '04fe9a97-a579-43c5-bb1a-58ed29bf0a6a';
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -47,7 +45,7 @@ describe('Message → Get', () => {
 				{},
 			]),
 		).rejects.toMatchObject({
-			message: `MessageMedia could not find message "${ID}"`,
+			message: `MessageMedia could not find message "${ID}" [item 0]`,
 			description: 'MessageMedia says: Resource not found.',
 			httpCode: '404',
 		});
@@ -84,7 +82,7 @@ describe('Message → Get', () => {
 				{},
 			]),
 		).rejects.toMatchObject({
-			message: 'MessageMedia rejected the API key or secret',
+			message: 'MessageMedia rejected the API key or secret [item 0]',
 			description: expect.stringMatching(
 				/MessageMedia says: Invalid authentication credentials\n.*Basic and HMAC are different key pairs/s,
 			),
@@ -100,7 +98,7 @@ describe('Message → Get', () => {
 				{},
 			]),
 		).rejects.toMatchObject({
-			message: 'This feature is not enabled on your MessageMedia account',
+			message: 'This feature is not enabled on your MessageMedia account [item 0]',
 			description: expect.stringContaining('This feature has not been enabled in your account.'),
 		});
 	});
@@ -125,7 +123,7 @@ describe('Message → Get', () => {
 			}),
 			{
 				json: {
-					error: 'MessageMedia could not find message "b"',
+					error: 'MessageMedia could not find message "b" [item 1]',
 					description: 'MessageMedia says: Resource not found.',
 				},
 				pairedItem: { item: 1 },
@@ -155,7 +153,7 @@ describe('Message → Cancel', () => {
 				[{}],
 			),
 		).rejects.toMatchObject({
-			message: `Item 0: message "${ID}" cannot be cancelled because it is not scheduled`,
+			message: `message "${ID}" cannot be cancelled because it is not scheduled [item 0]`,
 			description: expect.stringContaining('Details: /status: message is not scheduled'),
 		});
 	});
@@ -167,6 +165,6 @@ describe('Message → Cancel', () => {
 				{ parameters: { resource: 'message', operation: 'cancel', messageId: ID } },
 				[{}],
 			),
-		).rejects.toMatchObject({ message: `MessageMedia could not find message "${ID}"` });
+		).rejects.toMatchObject({ message: `MessageMedia could not find message "${ID}" [item 0]` });
 	});
 });

@@ -2,8 +2,8 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import nock from 'nock';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
+import { testRetry, useRetryPolicy, useRetrySleep } from '../../helpers/retry';
 
 const params = {
 	resource: 'message',
@@ -31,7 +31,6 @@ const accept = (body: Sent) => ({
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -81,10 +80,10 @@ describe('Send: a 400 that names messages fails only those items', () => {
 		expect(out[0].json.messageId).toBe('id-+61491570100');
 		expect(out[0].json.metadata).toEqual({ appointmentId: 'A0' });
 		expect(out[1].json.error).toBe(
-			`Item 1: MessageMedia rejected the message: "To": International address must be between 8 and 15 characters excluding the first '+'`,
+			`MessageMedia rejected the message: "To": International address must be between 8 and 15 characters excluding the first '+' [item 1]`,
 		);
 		expect(out[1].json.messageId).toBeUndefined();
-		expect(out[3].json.error).toMatch(/^Item 3: /);
+		expect(out[3].json.error).toMatch(/ \[item 3\]$/);
 		expect(out[4].json.messageId).toBe('id-+61491570104');
 	});
 
@@ -92,7 +91,7 @@ describe('Send: a 400 that names messages fails only those items', () => {
 		const bodies = rejectPositions([3]);
 		await expect(executeActionNode({ parameters: params }, items(5))).rejects.toMatchObject({
 			message:
-				'Item 3: MessageMedia rejected the message: "To": International address must be between 8 and 15 characters excluding the first \'+\'',
+				'MessageMedia rejected the message: "To": International address must be between 8 and 15 characters excluding the first \'+\' [item 3]',
 			description: expect.stringContaining('none of the 5 messages in this batch were sent'),
 		});
 		expect(bodies).toHaveLength(1);
@@ -122,7 +121,7 @@ describe('Send: a 400 that names messages fails only those items', () => {
 		);
 		expect(sizes).toEqual([100, 50, 49]);
 		expect(output[0][105].json.error).toBe(
-			'Item 105: MessageMedia rejected the message: "Message": too long',
+			'MessageMedia rejected the message: "Message": too long [item 105]',
 		);
 		expect(output[0][104].json.messageId).toBeDefined();
 		expect(output[0].filter((o) => o.json.error)).toHaveLength(1);
@@ -135,7 +134,7 @@ describe('Send: a 400 that names messages fails only those items', () => {
 			.post('/v1/messages')
 			.reply(400, { message: 'Invalid', details: ['/messages/0/content: bad'] });
 		await expect(executeActionNode({ parameters: params }, items(101))).rejects.toMatchObject({
-			message: expect.stringMatching(/^Item 100: /),
+			message: expect.stringMatching(/ \[item 100\]$/),
 			description: expect.stringContaining(
 				'100 message(s) from earlier batches were already accepted',
 			),
@@ -163,20 +162,23 @@ describe('Send: retries never send a message twice', () => {
 	});
 
 	it('honours a Retry-After in seconds before retrying', async () => {
-		const times: number[] = [];
+		let attempts = 0;
 		nock(BASE_URL)
 			.post('/v1/messages')
 			.reply(() => {
-				times.push(Date.now());
+				attempts++;
 				return [429, {}, { 'Retry-After': '1' }];
 			})
 			.post('/v1/messages')
 			.reply((_u, body) => {
-				times.push(Date.now());
+				attempts++;
 				return [202, accept(body as Sent)];
 			});
-		await executeActionNode({ parameters: params }, items(1));
-		expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
+		const { output } = await executeActionNode({ parameters: params }, items(1));
+		expect(attempts).toBe(2);
+		expect(output[0][0].json.messageId).toBeTruthy();
+		// One wait between the attempts, of the second the server asked for.
+		expect(testRetry.waits).toEqual([1000]);
 	});
 
 	it.each([500, 503])(
@@ -198,7 +200,7 @@ describe('Send: retries never send a message twice', () => {
 			expect(output[0]).toHaveLength(3);
 			for (const item of output[0]) {
 				expect(item.json.error).toBe(
-					`The outcome is unknown: MessageMedia answered HTTP ${status}`,
+					`The outcome is unknown: MessageMedia answered HTTP ${status} [item 0]`,
 				);
 				expect(item.json.description).toMatch(/Check message status before resending/);
 				expect(item.json.outcomeUnknown).toBe(true);
@@ -207,7 +209,7 @@ describe('Send: retries never send a message twice', () => {
 	);
 
 	it('does not resend after a timeout', async () => {
-		const previous = setRetryPolicy({ timeoutMs: 200 });
+		useRetryPolicy({ timeoutMs: 200 });
 		let attempts = 0;
 		nock(BASE_URL)
 			.post('/v1/messages')
@@ -217,17 +219,13 @@ describe('Send: retries never send a message twice', () => {
 				attempts++;
 				return [202, { messages: [] }];
 			});
-		try {
-			await expect(executeActionNode({ parameters: params }, items(2))).rejects.toMatchObject({
-				message:
-					'The outcome is unknown: the connection to MessageMedia failed after the request was sent',
-				description: expect.stringMatching(
-					/^No answer arrived within 0.2 s \(ECONNABORTED\)\. .*Check message status before resending/,
-				),
-			});
-		} finally {
-			setRetryPolicy(previous);
-		}
+		await expect(executeActionNode({ parameters: params }, items(2))).rejects.toMatchObject({
+			message:
+				'The outcome is unknown: the connection to MessageMedia failed after the request was sent [item 0]',
+			description: expect.stringMatching(
+				/^No answer arrived within 0.2 s \(ECONNABORTED\)\. .*Check message status before resending/,
+			),
+		});
 		expect(attempts).toBeLessThanOrEqual(1);
 		expect(nock.pendingMocks().length).toBeGreaterThanOrEqual(1);
 	});
@@ -239,7 +237,6 @@ describe('Send: retries never send a message twice', () => {
 		const port = (probe.address() as AddressInfo).port;
 		await new Promise((resolve) => probe.close(resolve));
 		nock.enableNetConnect('127.0.0.1');
-		const previous = setRetryPolicy({ baseDelayMs: 400, maxDelayMs: 2000 });
 		const received: string[] = [];
 		const server = http.createServer((req, res) => {
 			let body = '';
@@ -250,9 +247,12 @@ describe('Send: retries never send a message twice', () => {
 				res.end(JSON.stringify(accept(JSON.parse(body) as Sent)));
 			});
 		});
-		const opening = new Promise((resolve) => setTimeout(resolve, 150)).then(
-			() => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
-		);
+		// The port opens during the first backoff wait.
+		let opening: Promise<void> | undefined;
+		useRetrySleep(async () => {
+			opening ??= new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+			await opening;
+		});
 		try {
 			const { output } = await executeActionNode(
 				{
@@ -266,10 +266,12 @@ describe('Send: retries never send a message twice', () => {
 				'id-+61491570100',
 				'id-+61491570101',
 			]);
+			expect(testRetry.waits).toHaveLength(1);
 		} finally {
-			setRetryPolicy(previous);
-			await opening;
-			await new Promise((resolve) => server.close(resolve));
+			if (opening) {
+				await opening;
+				await new Promise((resolve) => server.close(resolve));
+			}
 			nock.disableNetConnect();
 		}
 	});
@@ -284,13 +286,15 @@ describe('Send: retries never send a message twice', () => {
 				return [429, { message: 'slow down' }, { 'Retry-After': '0' }];
 			});
 		await expect(executeActionNode({ parameters: params }, items(1))).rejects.toMatchObject({
-			message: 'MessageMedia is rate limiting requests and the retry budget ran out',
+			message: 'MessageMedia is rate limiting requests and the retry budget ran out [item 0]',
 		});
 		expect(attempts).toBe(10);
+		// Retry-After: 0 is honoured as no wait, not replaced by the backoff.
+		expect(testRetry.waits).toEqual(Array(9).fill(0));
 	});
 
 	it('does not wait past the total wait budget when Retry-After asks for longer', async () => {
-		const previous = setRetryPolicy({ maxTotalWaitMs: 2000 });
+		useRetryPolicy({ maxTotalWaitMs: 2000 });
 		let attempts = 0;
 		nock(BASE_URL)
 			.post('/v1/messages')
@@ -299,16 +303,12 @@ describe('Send: retries never send a message twice', () => {
 				attempts++;
 				return [429, {}, { 'Retry-After': '3600' }];
 			});
-		const started = Date.now();
-		try {
-			await expect(executeActionNode({ parameters: params }, items(1))).rejects.toMatchObject({
-				message: 'MessageMedia is rate limiting requests and the retry budget ran out',
-			});
-		} finally {
-			setRetryPolicy(previous);
-		}
+		await expect(executeActionNode({ parameters: params }, items(1))).rejects.toMatchObject({
+			message: 'MessageMedia is rate limiting requests and the retry budget ran out [item 0]',
+		});
 		expect(attempts).toBe(1);
-		expect(Date.now() - started).toBeLessThan(1500);
+		// It gave up instead of waiting the hour the server asked for.
+		expect(testRetry.waits).toEqual([]);
 	});
 });
 
@@ -318,7 +318,7 @@ describe('Send: validation happens before any request', () => {
 			'a number that cannot be a phone number',
 			{},
 			{ phone: '12ab' },
-			/^Item 0: "To" is not a valid phone number: "12ab"$/,
+			/^"To" is not a valid phone number: "12ab" \[item 0\]$/,
 		],
 		[
 			'a local number without a country code',
@@ -326,7 +326,7 @@ describe('Send: validation happens before any request', () => {
 			{ phone: '0491 570 156' },
 			/"To" is not a valid phone number/,
 		],
-		['empty content', {}, { text: '' }, /^Item 0: "Message" is empty$/],
+		['empty content', {}, { text: '' }, /^"Message" is empty \[item 0\]$/],
 		[
 			'content over 5000 characters',
 			{},
@@ -433,7 +433,7 @@ describe('Send: validation happens before any request', () => {
 		]);
 		expect(output[0][1]).toEqual({
 			json: {
-				error: 'Item 1: "To" is not a valid phone number: "not a phone"',
+				error: '"To" is not a valid phone number: "not a phone" [item 1]',
 				description: expect.stringContaining('international format'),
 			},
 			pairedItem: { item: 1 },

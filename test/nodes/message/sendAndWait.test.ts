@@ -7,7 +7,6 @@ import {
 	callbackToken,
 } from '../../../nodes/MessageMedia/resources/message/sendAndWait';
 import { MessageMedia } from '../../../nodes/MessageMedia/MessageMedia.node';
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { resetDedupStores } from '../../../nodes/MessageMedia/inbound/dedupStore';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS, webhookContext } from '../../helpers/n8n';
 
@@ -26,7 +25,6 @@ type Sent = { messages: Array<Record<string, unknown>> };
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -134,7 +132,7 @@ describe('Send and Wait for Reply: sending', () => {
 			.post('/v1/messages')
 			.reply(400, { message: 'Invalid', details: ['/messages/0/source_number: not registered'] });
 		await expect(executeActionNode({ parameters: params() }, [{}])).rejects.toMatchObject({
-			message: 'Item 0: MessageMedia rejected the message: "From": not registered',
+			message: 'MessageMedia rejected the message: "From": not registered [item 0]',
 		});
 	});
 });

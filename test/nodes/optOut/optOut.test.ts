@@ -1,6 +1,5 @@
 import nock from 'nock';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
 
 const SUB = { ...TEST_CREDENTIALS, subAccount: 'SubAcc1' };
@@ -8,7 +7,6 @@ const LIST = '/v1/number_authorisation/mt/blacklist';
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());

@@ -2,7 +2,6 @@ import { createPublicKey, generateKeyPairSync, sign, verify } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import nock from 'nock';
 
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
 
 const SUB = { ...TEST_CREDENTIALS, subAccount: 'SubAcc1' };
@@ -31,7 +30,6 @@ const run = (
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());

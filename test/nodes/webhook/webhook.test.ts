@@ -1,7 +1,6 @@
 import nock from 'nock';
 
 import { MESSAGE_EVENTS } from '../../../nodes/MessageMedia/shared/events';
-import { setRetryPolicy } from '../../../nodes/MessageMedia/transport';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
 
 const SUB = { ...TEST_CREDENTIALS, subAccount: 'SubAcc1' };
@@ -19,7 +18,6 @@ const hook = (id: string, extra: Record<string, unknown> = {}) => ({
 
 beforeAll(() => {
 	nock.disableNetConnect();
-	setRetryPolicy({ baseDelayMs: 1, maxDelayMs: 5 });
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());

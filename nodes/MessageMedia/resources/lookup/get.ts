@@ -8,10 +8,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { countryCodeOptions } from '../../shared/descriptions';
 import { forEachItem } from '../../shared/execute';
+import { atItem } from '../../shared/itemError';
 import { requireE164 } from '../../shared/phone';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaRequest } from '../../transport';
-import { parseErrorBody } from '../../transport/errors';
+import { messageMediaApiFullResponse } from '../../transport';
 
 const showOnlyForLookupGet = { resource: ['lookup'], operation: ['get'] };
 
@@ -55,17 +55,17 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 			i,
 			(options.defaultCountryCode as string) ?? '',
 		);
-		const response = await messageMediaRequest.call(this, {
+		const response = await messageMediaApiFullResponse.call(this, {
 			method: 'GET',
 			path: `/v1/lookups/phone/${encodeURIComponent(number)}`,
 			query: { options: include.length ? include.join(',') : undefined },
 			acceptStatus: [404, 410],
 			itemIndex: i,
 		});
-		if (response.statusCode === 404 || response.statusCode === 410) {
-			const { message } = parseErrorBody(response.body);
+		if (response.problem) {
+			const { message } = response.problem;
 			if (response.statusCode === 404 && message === INVALID_NUMBER) {
-				throw new NodeOperationError(node, `Item ${i}: the number ${number} is invalid`, {
+				throw new NodeOperationError(node, atItem(`the number ${number} is invalid`, i), {
 					itemIndex: i,
 					description: `MessageMedia says: ${INVALID_NUMBER}`,
 				});
@@ -73,7 +73,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 			// The Lookups API is gone from MessageMedia's current reference; any other 404 means it is off.
 			throw new NodeOperationError(
 				node,
-				'The Lookups API is not available on your MessageMedia account',
+				atItem('The Lookups API is not available on your MessageMedia account', i),
 				{
 					itemIndex: i,
 					description: `MessageMedia answered HTTP ${response.statusCode}${message ? ` (${message})` : ''}. The Lookups API may have been retired; ask MessageMedia support whether it can be enabled.`,

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { forEachItem } from '../../shared/execute';
+import { atItem } from '../../shared/itemError';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaRequest } from '../../transport';
-import { parseErrorBody } from '../../transport/errors';
+import { messageMediaApiFullResponse } from '../../transport';
 import { messageIdField } from './common';
 
 const showOnlyForMessageCancel = { resource: ['message'], operation: ['cancel'] };
@@ -16,7 +16,7 @@ const description: INodeProperties[] = [
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await forEachItem.call(this, items, async (i) => {
 		const id = (this.getNodeParameter('messageId', i) as string).trim();
-		const response = await messageMediaRequest.call(this, {
+		const response = await messageMediaApiFullResponse.call(this, {
 			method: 'PUT',
 			path: `/v1/messages/${encodeURIComponent(id)}`,
 			body: { status: 'cancelled' },
@@ -24,18 +24,18 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 			acceptStatus: [400],
 			itemIndex: i,
 		});
-		if (response.statusCode === 400) {
+		if (response.problem) {
 			// MessageMedia only cancels scheduled messages; anything else comes back as a bare 400.
-			const parsed = parseErrorBody(response.body);
+			const parsed = response.problem;
 			throw new NodeOperationError(
 				this.getNode(),
-				`Item ${i}: message "${id}" cannot be cancelled because it is not scheduled`,
+				atItem(`message "${id}" cannot be cancelled because it is not scheduled`, i),
 				{
 					itemIndex: i,
 					description: [
 						'Only messages sent with a future Scheduled time can be cancelled, and only before that time.',
 						parsed.message ? `MessageMedia says: ${parsed.message}` : undefined,
-						parsed.details?.length ? `Details: ${parsed.details.join('; ')}` : undefined,
+						parsed.details.length ? `Details: ${parsed.details.join('; ')}` : undefined,
 					]
 						.filter(Boolean)
 						.join(' '),

@@ -1,13 +1,23 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeApiError,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { applyCostAndTiming } from '../../shared/costAndTiming';
-import { errorItem, itemParameterReader } from '../../shared/execute';
-import { buildMessage, FIELD_LABELS, type OutboundMessage } from '../../shared/message';
+import { errorItem, itemFailure, itemParameterReader } from '../../shared/execute';
+import { atItem } from '../../shared/itemError';
+import { buildMessage, type OutboundMessage } from '../../shared/message';
 import { messageFields } from '../../shared/descriptions';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaRequest, OutcomeUnknownError } from '../../transport';
-import { parseErrorBody } from '../../transport/errors';
+import { messageMediaApiFullResponse } from '../../transport';
+import {
+	describeMessageProblem,
+	describeMessageProblems,
+	isOutcomeUnknown,
+} from '../../transport/errors';
 
 export const MAX_MESSAGES_PER_REQUEST = 100;
 
@@ -20,20 +30,6 @@ interface Pending {
 	message: OutboundMessage;
 	/** Segments, look-alike replacement and send-window fields for the output item. */
 	report: IDataObject;
-}
-
-/** Per-item problems named by a 400's details, e.g. `/messages/3/destination_number: ...`. */
-export function detailsByPosition(details: string[] | undefined): Map<number, string[]> {
-	const byPosition = new Map<number, string[]>();
-	for (const detail of details ?? []) {
-		const match = /^\/?messages\/(\d+)(?:\/([^:\s]+))?\s*:?\s*(.*)$/.exec(detail.trim());
-		if (!match) continue;
-		const position = Number(match[1]);
-		const field = match[2] ? (FIELD_LABELS[match[2].split('/')[0]] ?? match[2]) : undefined;
-		const text = field ? `"${field}": ${match[3] || 'invalid'}` : match[3] || 'invalid';
-		byPosition.set(position, [...(byPosition.get(position) ?? []), text]);
-	}
-	return byPosition;
 }
 
 function sentJson(
@@ -54,10 +50,10 @@ function sentJson(
 	};
 }
 
-function describeSent(sent: number): string {
+function describeSent(sent: number): string | undefined {
 	return sent > 0
-		? ` ${sent} message(s) from earlier batches were already accepted; do not rerun the whole node, or those customers get the message twice.`
-		: '';
+		? `${sent} message(s) from earlier batches were already accepted; do not rerun the whole node, or those customers get the message twice.`
+		: undefined;
 }
 
 /**
@@ -74,23 +70,25 @@ async function sendBatch(
 	let sent = 0;
 	while (remaining.length > 0) {
 		let response;
+		let failure: unknown;
 		try {
-			response = await messageMediaRequest.call(this, {
+			response = await messageMediaApiFullResponse.call(this, {
 				method: 'POST',
 				path: '/v1/messages',
 				body: { messages: remaining.map((p) => p.message) },
 				retry: 'send',
 				acceptStatus: [400],
 				itemIndex: remaining[0].itemIndex,
+				note: describeSent(sentBefore + sent),
 			});
 		} catch (error) {
-			if (!this.continueOnFail()) {
-				if (error instanceof OutcomeUnknownError || error.description !== undefined) {
-					error.description = `${error.description ?? ''}${describeSent(sentBefore + sent)}`.trim();
-				}
-				throw error;
-			}
-			const outcomeUnknown = error instanceof OutcomeUnknownError;
+			failure = error;
+		}
+		if (response === undefined) {
+			// The transport raises only n8n's own error types, with the earlier batches in the description.
+			const error = failure as NodeApiError | NodeOperationError;
+			if (!this.continueOnFail()) throw error;
+			const outcomeUnknown = isOutcomeUnknown(error);
 			for (const p of remaining) {
 				const item = errorItem(error, p.itemIndex);
 				item.json.outcomeUnknown = outcomeUnknown;
@@ -100,23 +98,28 @@ async function sendBatch(
 			return sent;
 		}
 
-		if (response.statusCode === 400) {
-			const parsed = parseErrorBody(response.body);
-			const problems = detailsByPosition(parsed.details);
-			const rejected = remaining.filter((_, position) => problems.has(position));
+		if (response.problem) {
+			const problem = response.problem;
+			const reasons = new Map(
+				[...problem.messages].map(([position, list]) => [position, describeMessageProblems(list)!]),
+			);
+			const rejected = remaining.filter((_, position) => reasons.has(position));
 			if (rejected.length === 0 || !this.continueOnFail()) {
 				const first = rejected[0] ?? remaining[0];
 				const position = remaining.indexOf(first);
-				const reason = problems.get(position)?.join('; ') ?? parsed.message ?? 'invalid request';
+				const reason = reasons.get(position) ?? problem.message ?? 'invalid request';
 				throw new NodeOperationError(
 					this.getNode(),
-					`Item ${first.itemIndex}: MessageMedia rejected the message: ${reason}`,
+					atItem(`MessageMedia rejected the message: ${reason}`, first.itemIndex),
 					{
 						itemIndex: first.itemIndex,
-						description:
-							`MessageMedia accepts a batch all or nothing, so none of the ${remaining.length} messages in this batch were sent.` +
-							(parsed.details?.length ? ` Details: ${parsed.details.join('; ')}.` : '') +
+						description: [
+							`MessageMedia accepts a batch all or nothing, so none of the ${remaining.length} messages in this batch were sent.`,
+							problem.details.length ? `Details: ${problem.details.join('; ')}.` : undefined,
 							describeSent(sentBefore + sent),
+						]
+							.filter(Boolean)
+							.join(' '),
 					},
 				);
 			}
@@ -124,14 +127,17 @@ async function sendBatch(
 				const position = remaining.indexOf(p);
 				results.set(p.itemIndex, {
 					json: {
-						error: `Item ${p.itemIndex}: MessageMedia rejected the message: ${problems.get(position)!.join('; ')}`,
+						error: atItem(
+							`MessageMedia rejected the message: ${reasons.get(position)}`,
+							p.itemIndex,
+						),
 						destination: p.message.destination_number,
-						details: problems.get(position),
+						details: problem.messages.get(position)!.map(describeMessageProblem),
 					},
 					pairedItem: { item: p.itemIndex },
 				});
 			}
-			remaining = remaining.filter((_, position) => !problems.has(position));
+			remaining = remaining.filter((_, position) => !reasons.has(position));
 			continue;
 		}
 
@@ -165,7 +171,7 @@ export async function run(
 			const report = applyCostAndTiming(this, node, i, message, options, now);
 			pending.push({ itemIndex: i, message, report });
 		} catch (error) {
-			if (!this.continueOnFail()) throw error;
+			if (!this.continueOnFail()) throw itemFailure(node, error, i);
 			results.set(i, errorItem(error, i));
 		}
 	}

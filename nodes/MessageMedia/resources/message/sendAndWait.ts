@@ -13,15 +13,15 @@ import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from '
 import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { intentKeywordFields, messageFields } from '../../shared/descriptions';
 import { parseIntentKeywords } from '../../shared/intent';
+import { atItem } from '../../shared/itemError';
 import { buildMessage } from '../../shared/message';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaRequest } from '../../transport';
-import { parseErrorBody } from '../../transport/errors';
+import { messageMediaApiFullResponse } from '../../transport';
+import { describeMessageProblems } from '../../transport/errors';
 import { dedupStoreFor } from '../../inbound/dedupStore';
 import { FINAL_FAILURES } from '../../inbound/deliveryStatus';
 import { normaliseEvent, PayloadError } from '../../inbound/normaliseEvent';
 import { secretsMatch } from '../../inbound/verifyRequest';
-import { detailsByPosition } from './send';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 
@@ -169,7 +169,10 @@ async function run(
 	if (waitTill !== WAIT_INDEFINITELY && waitTill.getTime() <= goesOut) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Item 0: "Max Date and Time" (${waitTill.toISOString()}) is not after the message goes out (${new Date(goesOut).toISOString()})`,
+			atItem(
+				`"Max Date and Time" (${waitTill.toISOString()}) is not after the message goes out (${new Date(goesOut).toISOString()})`,
+				0,
+			),
 			{
 				itemIndex: 0,
 				description: 'Nothing was sent. The wait would end before the customer could reply.',
@@ -182,7 +185,7 @@ async function run(
 	message.callback_url = this.getSignedResumeUrl({ [CALLBACK_TOKEN_PARAM]: token });
 	if (this.getNodeParameter('resumeOnUndelivered', 0, true)) message.delivery_report = true;
 
-	const response = await messageMediaRequest.call(this, {
+	const response = await messageMediaApiFullResponse.call(this, {
 		method: 'POST',
 		path: '/v1/messages',
 		body: { messages: [message] },
@@ -190,14 +193,14 @@ async function run(
 		acceptStatus: [400],
 		itemIndex: 0,
 	});
-	if (response.statusCode === 400) {
-		const parsed = parseErrorBody(response.body);
-		const problems = detailsByPosition(parsed.details).get(0);
-		throw new NodeOperationError(
-			node,
-			`Item 0: MessageMedia rejected the message: ${problems?.join('; ') ?? parsed.message ?? 'invalid request'}`,
-			{ itemIndex: 0, description: parsed.details?.join('; ') },
-		);
+	if (response.problem) {
+		const { problem } = response;
+		const reason =
+			describeMessageProblems(problem.messages.get(0)) ?? problem.message ?? 'invalid request';
+		throw new NodeOperationError(node, atItem(`MessageMedia rejected the message: ${reason}`, 0), {
+			itemIndex: 0,
+			description: problem.details.join('; ') || undefined,
+		});
 	}
 	const accepted = ((response.body.messages as IDataObject[] | undefined) ?? [])[0] ?? {};
 

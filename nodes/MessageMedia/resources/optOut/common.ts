@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { requireE164 } from '../../shared/phone';
 import { parseIdList } from '../reply/common';
 import type { Show } from '../../shared/descriptions';
+import { atItem } from '../../shared/itemError';
 
 /** Numbers per request; MessageMedia pages the list at 100, so batches stay at that size too. */
 export const NUMBERS_PER_REQUEST = 100;
@@ -58,7 +59,7 @@ export function parseNumbers(
 		toApiNumber(node, n, field, itemIndex, (options.defaultCountryCode as string) ?? ''),
 	);
 	if (numbers.length === 0) {
-		throw new NodeOperationError(node, `Item ${itemIndex}: "${field}" is empty`, {
+		throw new NodeOperationError(node, atItem(`"${field}" is empty`, itemIndex), {
 			itemIndex,
 			description:
 				'Give one or more phone numbers, separated by commas, or an expression that returns an array.',

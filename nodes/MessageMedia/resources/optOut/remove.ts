@@ -8,9 +8,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaRequest } from '../../transport';
+import { messageMediaApiFullResponse } from '../../transport';
 import { countryCodeOptions } from '../../shared/descriptions';
 import { toApiNumber } from './common';
+import { atItem } from '../../shared/itemError';
 
 const showOnlyForOptOutRemove = { resource: ['optOut'], operation: ['remove'] };
 
@@ -38,7 +39,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 			i,
 			(options.defaultCountryCode as string) ?? '',
 		);
-		const response = await messageMediaRequest.call(this, {
+		const response = await messageMediaApiFullResponse.call(this, {
 			method: 'DELETE',
 			path: `/v1/number_authorisation/mt/blacklist/${encodeURIComponent(number)}`,
 			acceptStatus: [404],
@@ -47,7 +48,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		if (response.statusCode === 404) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`Item ${i}: the number ${number} was not on the opt-out list`,
+				atItem(`the number ${number} was not on the opt-out list`, i),
 				{
 					itemIndex: i,
 					description: 'There was nothing to remove. Check the number and the sub-account.',

@@ -5,6 +5,7 @@ import { chunk } from '../../shared/execute';
 import { messageMediaApiRequest } from '../../transport';
 import type { Show } from '../../shared/descriptions';
 import { returnAllFields } from '../../shared/descriptions';
+import { atItem } from '../../shared/itemError';
 
 /** MessageMedia confirms at most this many IDs per request. */
 export const MAX_CONFIRM_IDS = 100;
@@ -43,7 +44,7 @@ export async function confirmIds(
 ): Promise<string[]> {
 	const ids = parseIdList(options.value);
 	if (ids.length === 0) {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: "${options.field}" is empty`, {
+		throw new NodeOperationError(this.getNode(), atItem(`"${options.field}" is empty`, itemIndex), {
 			itemIndex,
 			description: `Give one or more ${options.noun} IDs, separated by commas, or an expression that returns an array of IDs.`,
 		});

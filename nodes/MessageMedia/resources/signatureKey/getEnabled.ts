@@ -2,14 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { forEachItem } from '../../shared/execute';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaRequest } from '../../transport';
+import { messageMediaApiFullResponse } from '../../transport';
 import { SIGNATURE_MANAGEMENT_PATH, simplifyKey } from './common';
 
 const description: INodeProperties[] = [];
 
 async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await forEachItem.call(this, items, async (i) => {
-		const response = await messageMediaRequest.call(this, {
+		const response = await messageMediaApiFullResponse.call(this, {
 			method: 'GET',
 			path: `${SIGNATURE_MANAGEMENT_PATH}/enabled`,
 			acceptStatus: [404],

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { MESSAGE_EVENTS } from '../../shared/events';
 import type { Show } from '../../shared/descriptions';
+import { atItem } from '../../shared/itemError';
 
 export function webhookIdField(show: Show, description: string): INodeProperties {
 	return {
@@ -109,7 +110,7 @@ export function headersToMap(
 		if (key.toLowerCase() === 'content-type') {
 			throw new NodeOperationError(
 				node,
-				`Item ${itemIndex}: "Headers" must not contain Content-Type`,
+				atItem(`"Headers" must not contain Content-Type`, itemIndex),
 				{
 					itemIndex,
 					description:
@@ -127,7 +128,7 @@ export function requireEvents(node: INode, events: unknown, itemIndex: number): 
 	if (list.length === 0) {
 		throw new NodeOperationError(
 			node,
-			`Item ${itemIndex}: "Events" must contain at least one event`,
+			atItem(`"Events" must contain at least one event`, itemIndex),
 			{
 				itemIndex,
 			},

@@ -16,6 +16,7 @@ import {
 	webhookFieldDefinitions as f,
 	webhookIdField,
 } from './common';
+import { atItem } from '../../shared/itemError';
 
 const showOnlyForWebhookUpdate = { resource: ['webhook'], operation: ['update'] };
 
@@ -48,7 +49,7 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		}
 		if (fields.template !== undefined) body.template = fields.template;
 		if (Object.keys(body).length === 0) {
-			throw new NodeOperationError(node, `Item ${i}: no field to update was set`, {
+			throw new NodeOperationError(node, atItem(`no field to update was set`, i), {
 				itemIndex: i,
 				description: 'Add at least one field under Update Fields.',
 			});

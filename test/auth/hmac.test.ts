@@ -1,4 +1,4 @@
-import { buildHmacHeaders, hmacSignature, md5Hex } from '../../nodes/MessageMedia/transport/hmac';
+import { buildHmacHeaders, hmacSignature, md5Hex } from '../../nodes/MessageMedia/auth/hmac';
 
 // Vectors from docs/messagemedia-api.md (HMAC), computed as the official SDKs sign.
 const DATE = new Date('Wed, 08 Feb 2023 03:00:00 GMT');

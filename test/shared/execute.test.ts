@@ -1,0 +1,97 @@
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { itemFailure, itemParameterReader } from '../../nodes/MessageMedia/shared/execute';
+import { atItem } from '../../nodes/MessageMedia/shared/itemError';
+
+const node = (parameters: INode['parameters']): INode => ({
+	id: 'n1',
+	name: 'MessageMedia',
+	type: 'n8n-nodes-messagemedia.messageMedia',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters,
+});
+
+/** A context whose getNodeParameter resolves `={{ item }}` to the item index, and counts reads. */
+function contextFor(n: INode) {
+	const reads: string[] = [];
+	const ctx = {
+		getNodeParameter: (name: string, itemIndex: number) => {
+			reads.push(name);
+			let value: unknown = n.parameters;
+			for (const segment of name.split('.')) value = (value as Record<string, unknown>)?.[segment];
+			return value === '={{ item }}' ? `item-${itemIndex}` : value;
+		},
+	} as unknown as IExecuteFunctions;
+	return { ctx, reads };
+}
+
+describe('itemParameterReader', () => {
+	it('reads a dotted parameter that holds an expression for every item', () => {
+		const n = node({ options: { callbackUrl: '={{ item }}', region: 'au' } });
+		const { ctx, reads } = contextFor(n);
+		const read = itemParameterReader(ctx, n);
+		expect([0, 1, 2].map((i) => read('options.callbackUrl', i))).toEqual([
+			'item-0',
+			'item-1',
+			'item-2',
+		]);
+		expect(reads.filter((r) => r === 'options.callbackUrl')).toHaveLength(3);
+	});
+
+	it('reads a dotted literal once', () => {
+		const n = node({ options: { callbackUrl: '={{ item }}', region: 'au' } });
+		const { ctx, reads } = contextFor(n);
+		const read = itemParameterReader(ctx, n);
+		expect([0, 1, 2].map((i) => read('options.region', i))).toEqual(['au', 'au', 'au']);
+		expect(reads).toEqual(['options.region']);
+	});
+
+	it('reads a parameter whose path is not stored (a default) per item, to be safe', () => {
+		const n = node({});
+		const { ctx, reads } = contextFor(n);
+		const read = itemParameterReader(ctx, n);
+		read('options.missing', 0);
+		read('options.missing', 1);
+		expect(reads).toHaveLength(2);
+	});
+
+	it('treats a collection holding an expression anywhere as per item', () => {
+		const n = node({ options: { metadata: { entries: [{ key: 'k', value: '={{ item }}' }] } } });
+		const { ctx, reads } = contextFor(n);
+		const read = itemParameterReader(ctx, n);
+		read('options', 0);
+		read('options', 1);
+		expect(reads).toEqual(['options', 'options']);
+	});
+});
+
+describe('itemFailure', () => {
+	const n = node({});
+
+	it('keeps n8n’s own errors and records the item', () => {
+		const api = new NodeApiError(n, { message: 'x' }, { message: 'API said no' });
+		expect(itemFailure(n, api, 3)).toBe(api);
+		expect(api.context.itemIndex).toBe(3);
+		const op = new NodeOperationError(n, 'bad');
+		expect(itemFailure(n, op, 1)).toBe(op);
+		expect(op.context.itemIndex).toBe(1);
+	});
+
+	it('wraps anything else in a NodeOperationError that names the item once', () => {
+		const error = itemFailure(n, Object.assign(new Error('boom'), { description: 'why' }), 2);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('boom [item 2]');
+		expect(error.description).toBe('why');
+		expect(error.context.itemIndex).toBe(2);
+	});
+});
+
+describe('atItem', () => {
+	it('names the item in n8n’s form, once', () => {
+		expect(atItem('"To" is empty', 4)).toBe('"To" is empty [item 4]');
+		expect(atItem(atItem('"To" is empty', 4), 4)).toBe('"To" is empty [item 4]');
+		expect(atItem('no item', undefined)).toBe('no item');
+	});
+});
