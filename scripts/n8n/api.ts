@@ -272,7 +272,17 @@ export class N8nApi {
 		let lastCount = -1;
 		let since = Date.now();
 		for (;;) {
-			const list = await this.listExecutions({ workflowId });
+			// A busy n8n can answer 503 for a moment (its database pool): poll again, not fail.
+			const list = await this.listExecutions({ workflowId }).catch((error: unknown) => {
+				if (error instanceof N8nApiError && error.status === 503 && Date.now() < deadline) {
+					return undefined;
+				}
+				throw error;
+			});
+			if (!list) {
+				await sleep(opts.intervalMs ?? 500);
+				continue;
+			}
 			const busy = list.some((e) => e.status === 'running' || e.status === 'new');
 			if (list.length !== lastCount || busy) {
 				lastCount = list.length;

@@ -42,6 +42,7 @@ export type { N8nLine, N8nRuntime } from './install';
 export * from './messagemedia';
 export { API_KEY_SCOPES } from './owner';
 export { freePort } from './ports';
+export * from './workflows';
 
 export interface StartN8nOptions {
 	/**

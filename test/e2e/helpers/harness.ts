@@ -8,8 +8,12 @@ import * as path from 'path';
 
 import { DEMO_CREDENTIALS, startSandbox } from '../../../sandbox';
 import type { SandboxHandle } from '../../../sandbox';
+import type { Webhook } from '../../../sandbox/store';
 import {
 	createMessageMediaCredential,
+	http,
+	pollUntil,
+	sleep,
 	N8nCredential,
 	N8nExecution,
 	N8nInstance,
@@ -28,55 +32,15 @@ import { ARTIFACTS, builtPackageDir } from './package';
 
 export { NODE_TYPES };
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export interface HttpResult<T = any> {
-	status: number;
-	json: T;
-	text: string;
-	headers: Headers;
-}
-
-export async function http<T = any>(
-	method: string,
-	url: string,
-	body?: unknown,
-	headers: Record<string, string> = {},
-): Promise<HttpResult<T>> {
-	const res = await fetch(url, {
-		method,
-		headers: {
-			...(body !== undefined && typeof body !== 'string'
-				? { 'content-type': 'application/json' }
-				: {}),
-			...headers,
-		},
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, json, text, headers: res.headers };
-}
+export { http, pollUntil, sleep } from '../../../scripts/n8n/n8n';
+export type { HttpResult } from '../../../scripts/n8n/n8n';
 
 const BASIC = `Basic ${Buffer.from(
 	`${DEMO_CREDENTIALS.basic.apiKey}:${DEMO_CREDENTIALS.basic.apiSecret}`,
 ).toString('base64')}`;
 
-export interface SandboxWebhook {
-	id: string;
-	url: string;
-	method: string;
-	encoding: string;
-	events: string[];
-	headers: Record<string, string>;
-	template?: string;
-	retries: number;
-	retry_delay?: number;
+/** A webhook as the sandbox's control API lists it: the stored record and its account. */
+export interface SandboxWebhook extends Webhook {
 	account_id: string;
 }
 
@@ -164,27 +128,6 @@ export class SandboxClient {
 
 	injectReply(body: Record<string, unknown>) {
 		return this.control<Record<string, any>>('POST', '/replies', body);
-	}
-}
-
-/** Polls `fn` until `done(value)` holds; throws with the last value after the timeout. */
-export async function pollUntil<T>(
-	what: string,
-	fn: () => Promise<T>,
-	done: (value: T) => boolean,
-	opts: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-	const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-	let last: T;
-	for (;;) {
-		last = await fn();
-		if (done(last)) return last;
-		if (Date.now() > deadline) {
-			throw new Error(
-				`timed out waiting for ${what}; last value: ${JSON.stringify(last).slice(0, 1500)}`,
-			);
-		}
-		await sleep(opts.intervalMs ?? 200);
 	}
 }
 
