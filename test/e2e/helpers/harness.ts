@@ -145,6 +145,8 @@ export interface StartE2eOptions {
 	/** Name used for the artifacts (the log copy). */
 	name: string;
 	install?: StartN8nOptions['install'];
+	/** The pinned n8n version line; default N8N_VERSION_LINE, else 2.x. */
+	line?: StartN8nOptions['line'];
 	drIntervalMs?: number;
 	/** Extra environment for n8n, e.g. N8N_GRACEFUL_SHUTDOWN_TIMEOUT. */
 	n8nEnv?: Record<string, string>;
@@ -166,12 +168,14 @@ export async function startE2e(opts: StartE2eOptions): Promise<E2eEnv> {
 		const tBuilt = Date.now();
 		n8n = await startN8n({
 			install: opts.install ?? 'link',
+			line: opts.line,
 			packageDir,
 			log: 'file',
 			env: opts.n8nEnv,
 		});
 		console.log(
-			`[e2e ${opts.name}] package ready in ${tBuilt - t0} ms, n8n ready in ${Date.now() - tBuilt} ms ` +
+			`[e2e ${opts.name}] package ready in ${tBuilt - t0} ms, n8n ${n8n.runtime.n8nVersion} ` +
+				`(${n8n.runtime.warm ? 'warm' : 'just installed'}) ready in ${Date.now() - tBuilt} ms ` +
 				`(${n8n.baseUrl}, log ${n8n.logFile})`,
 		);
 		const instance = n8n;
