@@ -32,11 +32,17 @@ export const N8N_LINES: Record<
 > = {
 	'2.x': {
 		sourceDir: path.join(__dirname, 'runtime'),
-		estimate: { duration: 'about 5–6 minutes', size: '2.8 GB' },
+		estimate: {
+			duration: 'about 5 minutes idle, up to 3 times that on a busy machine',
+			size: '2.8 GB',
+		},
 	},
 	'1.x': {
 		sourceDir: path.join(__dirname, 'runtime-1.x'),
-		estimate: { duration: 'about 5 minutes', size: '2.5 GB' },
+		estimate: {
+			duration: 'about 5 minutes idle, up to 3 times that on a busy machine',
+			size: '1.8 GB',
+		},
 	},
 };
 
@@ -314,10 +320,10 @@ async function installNode(line: N8nLine, nodeDir: string): Promise<void> {
 	fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-/** The folder's size in bytes (`du`: hard links counted once, as the disk sees them). */
+/** The disk space the folder takes, in bytes (`du`: blocks, hard links counted once). */
 async function folderBytes(dir: string): Promise<number | undefined> {
 	return new Promise((resolve) => {
-		const child = spawn('du', ['-sb', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+		const child = spawn('du', ['-s', '-B1', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
 		let out = '';
 		child.stdout.on('data', (c: Buffer) => (out += c.toString()));
 		child.on('error', () => resolve(undefined));
