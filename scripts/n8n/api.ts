@@ -75,6 +75,15 @@ export class N8nApiError extends Error {
 	}
 }
 
+/**
+ * What a poll may meet from a busy n8n and simply try again: a 503 (its database pool is
+ * exhausted for a moment) or a connection it dropped (a kept-alive socket closed under load).
+ */
+function isTransient(error: unknown): boolean {
+	if (error instanceof N8nApiError) return error.status === 503;
+	return error instanceof TypeError && error.message === 'fetch failed';
+}
+
 /** Thin client over the public API (/api/v1, X-N8N-API-KEY) and, where needed, /rest (cookie). */
 export class N8nApi {
 	/** Login cookie for /rest (set by the harness after login). */
@@ -238,7 +247,16 @@ export class N8nApi {
 		const deadline = Date.now() + timeoutMs;
 		let seen: N8nExecution[] = [];
 		for (;;) {
-			const all = await this.listExecutions({ workflowId, status: opts.status });
+			const all = await this.listExecutions({ workflowId, status: opts.status }).catch(
+				(error: unknown) => {
+					if (isTransient(error) && Date.now() < deadline) return undefined;
+					throw error;
+				},
+			);
+			if (!all) {
+				await sleep(opts.intervalMs ?? 250);
+				continue;
+			}
 			seen = all.filter((e) =>
 				opts.status ? e.status === opts.status : e.status !== 'running' && e.status !== 'new',
 			);
@@ -272,11 +290,8 @@ export class N8nApi {
 		let lastCount = -1;
 		let since = Date.now();
 		for (;;) {
-			// A busy n8n can answer 503 for a moment (its database pool): poll again, not fail.
 			const list = await this.listExecutions({ workflowId }).catch((error: unknown) => {
-				if (error instanceof N8nApiError && error.status === 503 && Date.now() < deadline) {
-					return undefined;
-				}
+				if (isTransient(error) && Date.now() < deadline) return undefined;
 				throw error;
 			});
 			if (!list) {
