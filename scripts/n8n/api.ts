@@ -106,10 +106,17 @@ export class N8nApi {
 		const url = urlPath.startsWith('http') ? urlPath : `${this.baseUrl}${urlPath}`;
 		const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
 		if (body !== undefined) headers['content-type'] = 'application/json';
-		const res = await fetch(url, {
-			method,
-			headers,
-			body: body === undefined ? undefined : JSON.stringify(body),
+		const send = () =>
+			fetch(url, {
+				method,
+				headers,
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		// A loaded n8n closes an idle kept-alive socket just as the next request reuses it ("other
+		// side closed"): a read is safe to send once more, as browsers do; a write is not.
+		const res = await send().catch((error: unknown) => {
+			if (method === 'GET' && isTransient(error)) return send();
+			throw error;
 		});
 		const text = await res.text();
 		let parsed: unknown = text;
