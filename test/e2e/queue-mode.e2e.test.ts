@@ -12,9 +12,7 @@ import {
 	deactivateTrigger,
 	http,
 	N8nExecution,
-	N8nWorkflow,
 	nodeOutput,
-	NODE_TYPES,
 	pollUntil,
 	saveArtifact,
 	triggerUrl,
@@ -31,6 +29,7 @@ import {
 	TRIGGER_NODE,
 	waitForQuietExecutions,
 } from './helpers/queue';
+import { APPOINTMENT_SEND_PARAMETERS, appointmentSendWorkflow } from '../../scripts/n8n/workflows';
 
 const FULL = process.env.QUEUE_FULL === '1';
 const REPLIES = FULL ? 500 : Number(process.env.QUEUE_REPLIES ?? 200);
@@ -476,57 +475,17 @@ describe('queue mode: main + 2 webhook processes + 2 workers on Postgres and Red
 	it(`sending: ${SEND_COUNT} messages in one execution on a worker go out as exactly ${SEND_COUNT / 100} POST /v1/messages`, async () => {
 		const hookWebhookId = uniqueWebhookId();
 		const hookPath = `bulk-${hookWebhookId.slice(-12)}`;
-		const wf: N8nWorkflow = {
+		const wf = appointmentSendWorkflow({
 			name: `queue: send ${SEND_COUNT}`,
-			nodes: [
-				{
-					name: 'Appointments in',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: hookWebhookId,
-					parameters: {
-						httpMethod: 'POST',
-						path: hookPath,
-						responseMode: 'onReceived',
-						options: {},
-					},
-				},
-				{
-					name: 'One item per appointment',
-					type: 'n8n-nodes-base.splitOut',
-					typeVersion: 1,
-					position: [220, 0],
-					parameters: { fieldToSplitOut: 'body.appointments', options: {} },
-				},
-				{
-					name: 'Send reminder',
-					type: NODE_TYPES.action,
-					typeVersion: 1,
-					position: [440, 0],
-					parameters: {
-						resource: 'message',
-						operation: 'send',
-						destination: '={{ $json.phone }}',
-						format: 'SMS',
-						content: '=Reminder for {{ $json.appointmentId }}',
-						from: { __rl: true, mode: 'id', value: '' },
-						options: {
-							metadata: {
-								entries: [{ key: 'appointmentId', value: '={{ $json.appointmentId }}' }],
-							},
-						},
-					},
-					credentials: env.credentialRef,
-				},
-			],
-			connections: {
-				'Appointments in': {
-					main: [[{ node: 'One item per appointment', type: 'main', index: 0 }]],
-				},
-				'One item per appointment': { main: [[{ node: 'Send reminder', type: 'main', index: 0 }]] },
+			webhookId: hookWebhookId,
+			path: hookPath,
+			credential: env.credentialRef.messageMediaMessagingApi,
+			sendParameters: {
+				...APPOINTMENT_SEND_PARAMETERS,
+				content: '=Reminder for {{ $json.appointmentId }}',
+				from: { __rl: true, mode: 'id', value: '' },
 			},
-		};
+		});
 		const created = await createWorkflow(env, wf);
 		await env.n8n.api.activate(created.id);
 		await servedByEveryWebhookProcess(`webhook/${hookPath}`);

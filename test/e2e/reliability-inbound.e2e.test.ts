@@ -33,18 +33,10 @@ import {
 	rsaKey,
 	signedHeaders,
 } from './helpers/reliability';
+import { MESSAGE_EVENTS } from '../../nodes/MessageMedia/shared/events';
 
-const ALL_EVENTS = [
-	'RECEIVED_SMS',
-	'RECEIVED_MMS',
-	'OPT_OUT_SMS',
-	'ENROUTE_DR',
-	'SUBMITTED_DR',
-	'DELIVERED_DR',
-	'EXPIRED_DR',
-	'REJECTED_DR',
-	'FAILED_DR',
-];
+/** Every event MessageMedia documents, as the node lists them. */
+const ALL_EVENTS = MESSAGE_EVENTS.map((event) => event.value);
 const INTERLEAVED = FULL ? 1_000 : 200;
 const CUSTOMER = '+61491570156';
 const KEY_ID = '7ca628a8-08b0-4e42-aeb8-960b37049c31';

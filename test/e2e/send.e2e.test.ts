@@ -11,11 +11,11 @@ import {
 	N8nExecution,
 	N8nWorkflow,
 	nodeOutput,
-	NODE_TYPES,
 	saveArtifact,
 	startE2e,
 	uniqueWebhookId,
 } from './helpers/harness';
+import { appointmentSendWorkflow } from '../../scripts/n8n/workflows';
 
 const COUNT = 250;
 
@@ -36,54 +36,13 @@ function appointments(): Appointment[] {
 }
 
 function sendWorkflow(env: E2eEnv, webhookId: string, hookPath: string): N8nWorkflow {
-	return {
+	return appointmentSendWorkflow({
 		name: `send: ${COUNT} appointments`,
-		nodes: [
-			{
-				name: 'Appointments in',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId,
-				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-			},
-			{
-				name: 'One item per appointment',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.appointments', options: {} },
-			},
-			{
-				name: 'Send reminder',
-				type: NODE_TYPES.action,
-				typeVersion: 1,
-				position: [440, 0],
-				onError: 'continueRegularOutput',
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					destination: '={{ $json.phone }}',
-					format: 'SMS',
-					content:
-						'=Hi {{ $json.name }}, reply YES to confirm appointment {{ $json.appointmentId }}.',
-					from: { __rl: true, mode: 'id', value: '={{ $json.from }}' },
-					options: {
-						metadata: {
-							entries: [{ key: 'appointmentId', value: '={{ $json.appointmentId }}' }],
-						},
-					},
-				},
-				credentials: env.credentialRef,
-			},
-		],
-		connections: {
-			'Appointments in': { main: [[{ node: 'One item per appointment', type: 'main', index: 0 }]] },
-			'One item per appointment': {
-				main: [[{ node: 'Send reminder', type: 'main', index: 0 }]],
-			},
-		},
-	};
+		webhookId,
+		path: hookPath,
+		credential: env.credentialRef.messageMediaMessagingApi,
+		continueOnFail: true,
+	});
 }
 
 describe('MessageMedia Send in real n8n: 250 appointments', () => {

@@ -10,6 +10,9 @@ import { DEMO_CREDENTIALS, startSandbox } from '../../../sandbox';
 import type { DeliveryLogEntry, SandboxHandle, WebhookRecord } from '../../../sandbox';
 import {
 	createMessageMediaCredential,
+	http,
+	pollUntil,
+	sleep,
 	N8nCredential,
 	N8nExecution,
 	N8nInstance,
@@ -28,40 +31,8 @@ import { ARTIFACTS, builtPackageDir } from './package';
 
 export { NODE_TYPES };
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export interface HttpResult<T = any> {
-	status: number;
-	json: T;
-	text: string;
-	headers: Headers;
-}
-
-export async function http<T = any>(
-	method: string,
-	url: string,
-	body?: unknown,
-	headers: Record<string, string> = {},
-): Promise<HttpResult<T>> {
-	const res = await fetch(url, {
-		method,
-		headers: {
-			...(body !== undefined && typeof body !== 'string'
-				? { 'content-type': 'application/json' }
-				: {}),
-			...headers,
-		},
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: any;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, json, text, headers: res.headers };
-}
+export { http, pollUntil, sleep } from '../../../scripts/n8n/n8n';
+export type { HttpResult } from '../../../scripts/n8n/n8n';
 
 const BASIC = `Basic ${Buffer.from(
 	`${DEMO_CREDENTIALS.basic.apiKey}:${DEMO_CREDENTIALS.basic.apiSecret}`,
@@ -147,27 +118,6 @@ export class SandboxClient {
 	}
 }
 
-/** Polls `fn` until `done(value)` holds; throws with the last value after the timeout. */
-export async function pollUntil<T>(
-	what: string,
-	fn: () => Promise<T>,
-	done: (value: T) => boolean,
-	opts: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-	const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-	let last: T;
-	for (;;) {
-		last = await fn();
-		if (done(last)) return last;
-		if (Date.now() > deadline) {
-			throw new Error(
-				`timed out waiting for ${what}; last value: ${JSON.stringify(last).slice(0, 1500)}`,
-			);
-		}
-		await sleep(opts.intervalMs ?? 200);
-	}
-}
-
 export interface E2eEnv {
 	n8n: N8nInstance;
 	sandbox: SandboxClient;
@@ -182,6 +132,8 @@ export interface StartE2eOptions {
 	/** Name used for the artifacts (the log copy). */
 	name: string;
 	install?: StartN8nOptions['install'];
+	/** The pinned n8n version line; default N8N_VERSION_LINE, else 2.x. */
+	line?: StartN8nOptions['line'];
 	drIntervalMs?: number;
 	/** Extra environment for n8n, e.g. N8N_GRACEFUL_SHUTDOWN_TIMEOUT. */
 	n8nEnv?: Record<string, string>;
@@ -203,12 +155,14 @@ export async function startE2e(opts: StartE2eOptions): Promise<E2eEnv> {
 		const tBuilt = Date.now();
 		n8n = await startN8n({
 			install: opts.install ?? 'link',
+			line: opts.line,
 			packageDir,
 			log: 'file',
 			env: opts.n8nEnv,
 		});
 		console.log(
-			`[e2e ${opts.name}] package ready in ${tBuilt - t0} ms, n8n ready in ${Date.now() - tBuilt} ms ` +
+			`[e2e ${opts.name}] package ready in ${tBuilt - t0} ms, n8n ${n8n.runtime.n8nVersion} ` +
+				`(${n8n.runtime.warm ? 'warm' : 'just installed'}) ready in ${Date.now() - tBuilt} ms ` +
 				`(${n8n.baseUrl}, log ${n8n.logFile})`,
 		);
 		const instance = n8n;

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { startSandbox } from '../../../sandbox';
 import { N8nCredential, N8nWorkflow, rewriteCredentials } from '../../../scripts/n8n/n8n';
 import { QueueCluster, QueueClusterOptions, startQueueCluster } from '../../../scripts/n8n/queue';
-import { createSandboxCredential, E2eEnv, SandboxClient, sleep, uniqueWebhookId } from './harness';
+import { createSandboxCredential, E2eEnv, SandboxClient, uniqueWebhookId } from './harness';
 import { ARTIFACTS, builtPackageDir, REPO_ROOT } from './package';
 
 export interface QueueE2e extends E2eEnv {
@@ -180,53 +180,17 @@ export function appointmentWorkflow(
 	return { ...wf, name: opts.name, nodes, connections, webhookId };
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(
-	items: T[],
-	limit: number,
-	fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-	const out: R[] = new Array(items.length);
-	let next = 0;
-	const run = async () => {
-		while (next < items.length) {
-			const i = next++;
-			out[i] = await fn(items[i], i);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-	return out;
-}
+export { mapLimit } from '../../../scripts/n8n/async';
 
 /**
  * Polls the workflow's executions until at least `min` exist, none is running, and the count
  * has not changed for `quietMs`. Returns the final count.
  */
-export async function waitForQuietExecutions(
-	env: E2eEnv,
+export function waitForQuietExecutions(
+	env: Pick<E2eEnv, 'n8n'>,
 	workflowId: string,
 	min: number,
 	opts: { timeoutMs?: number; quietMs?: number } = {},
 ): Promise<number> {
-	const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
-	const quietMs = opts.quietMs ?? 4_000;
-	let lastCount = -1;
-	let since = Date.now();
-	for (;;) {
-		const list = await env.n8n.api.listExecutions({ workflowId });
-		const busy = list.some((e) => e.status === 'running' || e.status === 'new');
-		if (list.length !== lastCount || busy) {
-			lastCount = list.length;
-			since = Date.now();
-		} else if (list.length >= min && Date.now() - since >= quietMs) {
-			return list.length;
-		}
-		if (Date.now() > deadline) {
-			throw new Error(
-				`workflow ${workflowId}: ${list.length} executions (wanted >= ${min}, quiet) after timeout; ` +
-					`statuses ${[...new Set(list.map((e) => e.status))].join(',')}`,
-			);
-		}
-		await sleep(500);
-	}
+	return env.n8n.api.waitForQuietExecutions(workflowId, min, opts);
 }

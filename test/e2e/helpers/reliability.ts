@@ -139,19 +139,17 @@ export function duplicates(ids: string[]): string[] {
 	return ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
 }
 
-/** Waits until the workflow's execution count stops changing and every one has finished. */
-export async function executionsSettled(env: E2eEnv, workflowId: string, quietMs = 5_000) {
-	let last = -1;
-	let since = Date.now();
-	for (;;) {
-		const list = await listExecutions(env, workflowId);
-		const busy = list.some((e) => e.status === 'running' || e.status === 'new');
-		if (list.length !== last || busy) {
-			last = list.length;
-			since = Date.now();
-		} else if (Date.now() - since > quietMs) return list.length;
-		await sleep(500);
-	}
+/**
+ * Waits until the workflow's execution count stops changing and every one has finished (throws
+ * after `timeoutMs`). Returns the count.
+ */
+export function executionsSettled(
+	env: E2eEnv,
+	workflowId: string,
+	quietMs = 5_000,
+	timeoutMs = 600_000,
+): Promise<number> {
+	return env.n8n.api.waitForQuietExecutions(workflowId, 0, { quietMs, timeoutMs });
 }
 
 /** How many executions the workflow has (any status). */
@@ -185,24 +183,7 @@ export async function expectN8nAlive(env: E2eEnv) {
 	expect(res.status).toBe(200);
 }
 
-/** Runs `fn` over `items` with at most `concurrency` in flight. */
-export async function mapLimit<T, R>(
-	items: T[],
-	concurrency: number,
-	fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-	const results = new Array<R>(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-			while (next < items.length) {
-				const index = next++;
-				results[index] = await fn(items[index], index);
-			}
-		}),
-	);
-	return results;
-}
+export { mapLimit } from '../../../scripts/n8n/async';
 
 /**
  * Waits until every event has a final outcome at the sandbox: a 200, or `retries + 1` attempts

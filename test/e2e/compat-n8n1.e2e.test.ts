@@ -1,0 +1,192 @@
+/**
+ * The smoke subset on the last n8n 1.x line (the pinned 1.123.x, scripts/n8n/runtime-1.x): the
+ * package, unchanged, against a real n8n 1.x and the sandbox. `npm run test:e2e:n8n1` runs it
+ * (test/e2e/jest.n8n1.config.js); the full suite runs on the pinned 2.x.
+ *
+ *  1. Trigger activation registers exactly one webhook at MessageMedia.
+ *  2. One reply runs exactly one execution.
+ *  3. 250 sends go out as exactly 3 POST /v1/messages.
+ *  4. Send and Wait resumes on a reply, and refuses a callback with a wrong mm_token. n8n 1.x does
+ *     not check the signature on resume URLs, so the node's own token is the only guard there.
+ */
+import {
+	activateTrigger,
+	createWorkflow,
+	deactivateTrigger,
+	E2eEnv,
+	expectExecutionCountStays,
+	http,
+	nodeOutput,
+	pollUntil,
+	startE2e,
+	triggerWorkflow,
+	uniqueWebhookId,
+} from './helpers/harness';
+import { bookingWorkflow, branchesThatRan, WAIT_NODE } from './helpers/sendAndWait';
+import { appointmentSendWorkflow } from '../../scripts/n8n/workflows';
+import type { N8nExecution } from '../../scripts/n8n/n8n';
+
+const CUSTOMER = '+61491570156';
+
+describe('n8n 1.x compatibility (smoke)', () => {
+	let env: E2eEnv;
+
+	beforeAll(async () => {
+		env = await startE2e({ name: 'compat-n8n1', line: '1.x' });
+	});
+
+	afterAll(async () => {
+		await env?.stop();
+	});
+
+	it('runs on the pinned n8n 1.x', () => {
+		expect(env.n8n.runtime.line).toBe('1.x');
+		expect(env.n8n.runtime.n8nVersion).toMatch(/^1\.123\./);
+	});
+
+	it('trigger activation registers exactly one webhook; one reply runs exactly one execution', async () => {
+		await env.sandbox.reset();
+		const wf = triggerWorkflow(env, { name: 'compat: replies', events: ['RECEIVED_SMS'] });
+		const created = await createWorkflow(env, wf);
+		// activateTrigger waits for exactly one webhook of ours for the URL, and checks it stays one.
+		const hook = await activateTrigger(env, created.id, wf.webhookId);
+		expect(hook.events).toEqual(['RECEIVED_SMS']);
+		expect(await env.sandbox.webhooks()).toHaveLength(1);
+
+		const sent = await env.sandbox.sendMessage(CUSTOMER, 'Reply YES to confirm', {
+			appointmentId: 'APT-1',
+		});
+		const reply = await env.sandbox.injectReply({ message_id: sent.message_id, content: 'yes' });
+		const [execution] = await env.n8n.api.waitForExecutions(created.id, 1, { timeoutMs: 60_000 });
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution, 'MessageMedia Trigger')).toEqual([
+			expect.objectContaining({
+				event: 'reply',
+				id: reply.reply_id,
+				messageId: sent.message_id,
+				intent: 'confirm',
+				from: CUSTOMER,
+				metadata_appointmentId: 'APT-1',
+			}),
+		]);
+		await expectExecutionCountStays(env, created.id, 1, 2_000);
+
+		await deactivateTrigger(env, created.id, wf.webhookId);
+		expect(await env.sandbox.webhooks()).toHaveLength(0);
+	});
+
+	it('250 sends go out as exactly 3 requests', async () => {
+		await env.sandbox.reset();
+		const webhookId = uniqueWebhookId();
+		const hookPath = `compat-send-${webhookId.slice(-12)}`;
+		const created = await createWorkflow(
+			env,
+			appointmentSendWorkflow({
+				name: 'compat: send 250',
+				webhookId,
+				path: hookPath,
+				credential: env.credentialRef.messageMediaMessagingApi,
+			}),
+		);
+		await env.n8n.api.activate(created.id);
+		const url = `${env.n8n.webhookUrl}webhook/${hookPath}`;
+		await env.n8n.api.waitForWebhook(url, { timeoutMs: 60_000 });
+		const appointments = Array.from({ length: 250 }, (_, i) => ({
+			appointmentId: `APT-${i}`,
+			name: `Customer ${i}`,
+			phone: `+6149157${String(1000 + i)}`,
+			from: '',
+		}));
+		expect((await http('POST', url, { appointments })).status).toBe(200);
+		const [execution] = await env.n8n.api.waitForExecutions(created.id, 1, { timeoutMs: 120_000 });
+		expect(execution.status).toBe('success');
+		const out = nodeOutput(execution, 'Send reminder');
+		expect(out).toHaveLength(250);
+		expect(out.every((item) => typeof item.messageId === 'string')).toBe(true);
+		const counters = await env.sandbox.counters();
+		expect(counters.requests['POST /v1/messages']).toBe(3);
+		expect(counters.messagesAccepted).toBe(250);
+		await env.n8n.api.deactivate(created.id);
+	});
+
+	it('Send and Wait resumes on a reply and refuses a wrong mm_token', async () => {
+		await env.sandbox.reset();
+		const webhookId = uniqueWebhookId();
+		const hookPath = `compat-booking-${webhookId.slice(-12)}`;
+		const created = await createWorkflow(
+			env,
+			bookingWorkflow({
+				path: hookPath,
+				webhookId,
+				resumeAmount: 1,
+				resumeUnit: 'hours',
+				credential: env.credentialRef.messageMediaMessagingApi,
+			}),
+		);
+		await env.n8n.api.activate(created.id);
+		const url = `${env.n8n.webhookUrl}webhook/${hookPath}`;
+		await env.n8n.api.waitForWebhook(url, { timeoutMs: 60_000 });
+		const booked = await http('POST', url, {
+			phone: CUSTOMER,
+			name: 'Ann',
+			when: 'Tuesday 10:00',
+			appointmentId: 'A-1',
+		});
+		expect(booked.status).toBe(200);
+
+		// 1.x's public API does not list waiting executions; the harness asks /rest for them.
+		const [waiting] = await env.n8n.api.waitForExecutions(created.id, 1, {
+			status: 'waiting',
+			timeoutMs: 60_000,
+		});
+		const [message] = await pollUntil(
+			'the message Send and Wait sent',
+			() => env.sandbox.messages(),
+			(all) => all.length === 1,
+		);
+		const callback = new URL(message.callback_url);
+		expect(callback.pathname).toContain(`/webhook-waiting/${waiting.id}/`);
+		const token = callback.searchParams.get('mm_token');
+		expect(token).toMatch(/^[0-9a-f]{40}$/);
+
+		// A reply that would resume it, on the real URL (with whatever signature n8n put there) but
+		// with another token: the node refuses it and the execution keeps waiting.
+		const forged = new URL(callback);
+		forged.searchParams.set('mm_token', 'f'.repeat(40));
+		const forgedReply = {
+			reply_id: '00000000-0000-4000-8000-00000000f00d',
+			message_id: message.message_id,
+			content: 'yes',
+			source_number: CUSTOMER,
+			destination_number: message.source_number ?? '+61491570200',
+			date_received: new Date().toISOString(),
+			metadata: { appointmentId: 'A-1' },
+		};
+		const refused = await http('POST', forged.toString(), forgedReply);
+		expect(refused.status).toBe(401);
+		const forgedNoToken = new URL(callback);
+		forgedNoToken.searchParams.delete('mm_token');
+		expect((await http('POST', forgedNoToken.toString(), forgedReply)).status).toBe(401);
+		const still = await env.n8n.api.getExecution(waiting.id, false);
+		expect(still.status).toBe('waiting');
+
+		await env.sandbox.injectReply({ message_id: message.message_id, content: 'Yes please' });
+		const done = await pollUntil<N8nExecution>(
+			`execution ${waiting.id} to resume`,
+			() => env.n8n.api.getExecution(waiting.id, true),
+			(e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new',
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		expect(done.status).toBe('success');
+		expect(branchesThatRan(done)).toEqual(['confirm']);
+		const waitRuns = done.data?.resultData?.runData?.[WAIT_NODE] ?? [];
+		expect(waitRuns[waitRuns.length - 1].data.main[0][0].json).toMatchObject({
+			outcome: 'reply',
+			decision: 'confirm',
+			messageId: message.message_id,
+			from: CUSTOMER,
+		});
+		expect(await env.n8n.api.listExecutions({ workflowId: created.id })).toHaveLength(1);
+		await env.n8n.api.deactivate(created.id);
+	});
+});
