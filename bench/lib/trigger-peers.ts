@@ -123,23 +123,23 @@ async function webhookTarget(
 
 /** The Form Trigger takes a multipart form: the delivery's JSON text as its one field. */
 async function formTarget(env: RealEnv, delivery: CapturedDelivery): Promise<TriggerTarget> {
-	const path = `bench-form-${randomUUID().slice(0, 8)}`;
-	const url = `${env.n8n.webhookUrl}form/${path}`;
+	// A Form Trigger without a path parameter is served at form/<webhookId>.
+	const webhookId = randomUUID();
+	const url = `${env.n8n.webhookUrl}form/${webhookId}`;
 	const node: N8nNode = {
 		name: 'On form submission',
 		type: 'n8n-nodes-base.formTrigger',
 		typeVersion: 2.3,
 		position: [0, 0],
-		webhookId: randomUUID(),
+		webhookId,
 		parameters: {
-			path,
 			formTitle: 'Reply',
 			formFields: { values: [{ fieldLabel: 'Delivery', fieldType: 'textarea' }] },
 			responseMode: 'onReceived',
 			options: {},
 		},
 	};
-	// n8n answers a form path's CORS preflight with 500 even once served; a GET renders the form.
+	// n8n answers a form path's CORS preflight with an error; a GET renders the form.
 	const workflowId = await activate(env, `bench: ${TARGET_LABELS.form}`, node, url, 'GET');
 	return {
 		key: 'form',
