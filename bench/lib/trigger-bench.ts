@@ -76,6 +76,7 @@ export async function triggerBenchmark(
 	const targets = await createTriggerTargets(env, sandbox, delivery, keys);
 	await runTriggerLatency(env, targets, 3, 100); // warm-up
 	const latency = await runTriggerLatency(env, targets, config.latencyCount);
+	log(`  latency measured (${config.latencyCount} events per target)`);
 	const rates = new Map(targets.map((t) => [t.key, CONCURRENCY.map(() => [] as number[])]));
 	for (const [c, concurrency] of CONCURRENCY.entries()) {
 		for (let r = 0; r < config.rateReps; r++) {
@@ -86,6 +87,7 @@ export async function triggerBenchmark(
 				rates.get(target.key)![c].push(res.eventsPerSecond);
 			}
 		}
+		log(`  rate measured at concurrency ${concurrency}`);
 	}
 	const counted = environment.env.N8N_EXPRESSION_ENGINE !== 'legacy';
 	const run: TriggerRun = {
