@@ -119,7 +119,11 @@ export async function sendBenchmark(
 	return cells;
 }
 
-export async function realSendBenchmark(env: RealEnv, sandbox: SandboxProcess, config: BenchConfig) {
+export async function realSendBenchmark(
+	env: RealEnv,
+	sandbox: SandboxProcess,
+	config: BenchConfig,
+) {
 	const wf = await createSendWorkflow(env);
 	await runRealSend(env, sandbox, wf, 100, 0); // warm-up
 	const cells = [];
