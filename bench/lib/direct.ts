@@ -52,6 +52,22 @@ export function appointmentItems(n: number, offset = 0): IDataObject[] {
 	});
 }
 
+/** Registers a webhook at the sandbox's MessageMedia API, as a customer's own client would. */
+async function registerWebhook(sandbox: SandboxProcess, webhook: Record<string, unknown>) {
+	const res = await fetch(`${sandbox.url}/v1/webhooks/messages`, {
+		method: 'POST',
+		headers: { authorization: BASIC_AUTH, 'content-type': 'application/json' },
+		body: JSON.stringify({
+			method: 'POST',
+			encoding: 'JSON',
+			events: ['RECEIVED_SMS'],
+			...webhook,
+		}),
+	});
+	const text = await res.text();
+	if (res.status !== 201) throw new Error(`registering a webhook: HTTP ${res.status} ${text}`);
+}
+
 function countErrors(output: INodeExecutionData[][]): number {
 	return output[0].filter((item) => item.json.error !== undefined).length;
 }
@@ -264,19 +280,10 @@ export async function runPaging(sandbox: SandboxProcess, count: number) {
 		});
 	}
 	for (let i = 0; i < count; i++) {
-		const res = await fetch(`${sandbox.url}/v1/webhooks/messages`, {
-			method: 'POST',
-			headers: { authorization: BASIC_AUTH, 'content-type': 'application/json' },
-			body: JSON.stringify({
-				url: `https://example.invalid/hook/${i}`,
-				method: 'POST',
-				encoding: 'JSON',
-				events: ['RECEIVED_SMS'],
-				template: '{"id":"$moId"}',
-			}),
+		await registerWebhook(sandbox, {
+			url: `https://example.invalid/hook/${i}`,
+			template: '{"id":"$moId"}',
 		});
-		if (res.status !== 201) throw new Error(`seeding webhook ${i}: HTTP ${res.status}`);
-		await res.arrayBuffer();
 	}
 	const credentials = credentialsFor(sandbox);
 	const getCount = async (key: string) =>
@@ -349,20 +356,11 @@ export async function captureTriggerDelivery(sandbox: SandboxProcess): Promise<C
 	});
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 	const port = (server.address() as { port: number }).port;
-	const res = await fetch(`${sandbox.url}/v1/webhooks/messages`, {
-		method: 'POST',
-		headers: { authorization: BASIC_AUTH, 'content-type': 'application/json' },
-		body: JSON.stringify({
-			url: `http://127.0.0.1:${port}/webhook/hook-uuid/webhook`,
-			method: 'POST',
-			encoding: 'JSON',
-			events: ['RECEIVED_SMS'],
-			template: WEBHOOK_TEMPLATE,
-			headers: { [SECRET_HEADER]: secret },
-		}),
+	await registerWebhook(sandbox, {
+		url: `http://127.0.0.1:${port}/webhook/hook-uuid/webhook`,
+		template: WEBHOOK_TEMPLATE,
+		headers: { [SECRET_HEADER]: secret },
 	});
-	if (res.status !== 201)
-		throw new Error(`capture webhook: HTTP ${res.status} ${await res.text()}`);
 	const reply = await sandbox.control<{ reply_id: string }>('POST', '/_sandbox/replies', {
 		source_number: '+61491570156',
 		content: 'Yes please, see you then',

@@ -20,7 +20,10 @@ export class MessageMediaTrigger implements INodeType {
 		name: 'messageMediaTrigger',
 		icon: { light: 'file:messagemedia.svg', dark: 'file:messagemedia.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves like 1. n8n evaluates a `binaryData` expression on every request whose
+		// start node is at typeVersion 1 (before the body is parsed); from 2 on it does not.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description: 'Starts the workflow on MessageMedia replies, opt-outs and delivery reports',
 		defaults: { name: 'MessageMedia Trigger' },
@@ -169,6 +172,10 @@ export class MessageMediaTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		// For a start node past typeVersion 1 n8n reads the body only if its content type is one it
+		// parses; the handler needs the exact bytes whatever MessageMedia labels them.
+		const req = this.getRequestObject();
+		if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
 		return await handleWebhook.call(this);
 	}
 }

@@ -94,6 +94,8 @@ export interface NodeRunOptions {
 	executionId?: string;
 	/** Called with the execution context before execute(), e.g. to spy on it. */
 	beforeExecute?: (context: ExecuteContext) => void;
+	/** The node's typeVersion in the workflow (default 1). */
+	typeVersion?: number;
 }
 
 function buildNode(type: string, options: NodeRunOptions): INode {
@@ -101,7 +103,7 @@ function buildNode(type: string, options: NodeRunOptions): INode {
 		id: 'node-1',
 		name: type.endsWith('Trigger') ? 'MessageMedia Trigger' : 'MessageMedia',
 		type,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],
 		credentials: { messageMediaMessagingApi: { id: 'cred-1', name: 'MessageMedia account' } },
