@@ -11,7 +11,7 @@
  *   await n8n.stop();
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -93,6 +93,13 @@ export interface StartN8nOptions {
 	readyUrl?: string;
 	/** Owner setup, login and API key once ready. Default: true for 'start', false otherwise. */
 	setup?: boolean;
+	/**
+	 * Ready only when /rest/settings reports the instanceId n8n derives from this user folder's
+	 * encryption key, so that another n8n already on the port is never set up, imported into or
+	 * reported on (ours then fails with EADDRINUSE instead). Needs the key in the folder's
+	 * .n8n/config (not N8N_ENCRYPTION_KEY). Default: false.
+	 */
+	onlyOwnInstance?: boolean;
 }
 
 export interface N8nInstance {
@@ -687,6 +694,19 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		child = proc;
 	};
 
+	/** n8n-core's InstanceSettings.generateInstanceId, over this folder's key (once n8n wrote it). */
+	const ownInstanceId = () => {
+		try {
+			const key = JSON.parse(fs.readFileSync(path.join(userFolder, '.n8n', 'config'), 'utf8'))
+				.encryptionKey as string;
+			return createHash('sha256')
+				.update(key.slice(Math.round(key.length / 2)))
+				.digest('hex');
+		} catch {
+			return undefined;
+		}
+	};
+
 	const waitReady = async () => {
 		const timeoutMs = options.readyTimeoutMs ?? 300_000;
 		const started = Date.now();
@@ -701,7 +721,11 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			try {
 				const res = await fetch(readyUrl);
 				const text = await res.text();
-				if (res.ok && (options.readyUrl || command !== 'start' || text.startsWith('{'))) {
+				if (
+					res.ok &&
+					(options.readyUrl || command !== 'start' || text.startsWith('{')) &&
+					(!options.onlyOwnInstance || JSON.parse(text)?.data?.instanceId === ownInstanceId())
+				) {
 					return Date.now() - started;
 				}
 			} catch {
