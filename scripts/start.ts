@@ -372,7 +372,11 @@ async function main(): Promise<number> {
 		n8n = await startN8n({
 			port: args.port,
 			userFolder: state.dir,
-			onlyOwnInstance: true,
+			// Linux names the listener; elsewhere the port check above has to do.
+			isOwnServer: async (pid) => {
+				const holder = await portHolder(args.port);
+				return !!holder && (holder.pid === undefined || holder.pid === pid);
+			},
 			install: 'link',
 			log: args.verbose ? 'inherit' : 'file',
 			logLevel: args.verbose ? 'info' : 'warn',

@@ -30,7 +30,7 @@ export class MessageMediaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Listening for a test event registers a temporary webhook (a /webhook-test/ URL) at MessageMedia. It lasts about 2 minutes or until the first event arrives. Activating or publishing the workflow registers a separate, permanent webhook (a /webhook/ URL), which is removed when the workflow is deactivated.',
+					'Listening for a test event registers a temporary webhook (a /webhook-test/ URL) at MessageMedia. It lasts about 2 minutes or until the first event arrives. Publishing the workflow registers a separate, permanent webhook (a /webhook/ URL), which is removed when the workflow is unpublished. Listening for a test event while the workflow is published registers both, so one event runs the workflow twice and the customer can get two texts: unpublish it first, or leave it published and send a real reply instead (in the demo: npm start -- --reply YES), then look at its executions.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

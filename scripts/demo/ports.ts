@@ -95,7 +95,8 @@ async function whatAnswers(port: number): Promise<PortHolder['kind']> {
 	}
 	try {
 		const settings = await get('/rest/settings');
-		if (settings.ok && settings.text.includes('"versionCli"')) return 'n8n';
+		// n8n's public settings (before sign-in) carry these
+		if (settings.ok && settings.text.includes('"settingsMode"')) return 'n8n';
 	} catch {
 		// not n8n
 	}

@@ -11,7 +11,7 @@
  *   await n8n.stop();
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -94,12 +94,11 @@ export interface StartN8nOptions {
 	/** Owner setup, login and API key once ready. Default: true for 'start', false otherwise. */
 	setup?: boolean;
 	/**
-	 * Ready only when /rest/settings reports the instanceId n8n derives from this user folder's
-	 * encryption key, so that another n8n already on the port is never set up, imported into or
-	 * reported on (ours then fails with EADDRINUSE instead). Needs the key in the folder's
-	 * .n8n/config (not N8N_ENCRYPTION_KEY). Default: false.
+	 * An extra readiness condition, given the pid of the n8n process: `npm start` checks that this
+	 * pid holds the port, so that another n8n already listening there is never set up, imported
+	 * into or reported on (ours then exits with EADDRINUSE instead).
 	 */
-	onlyOwnInstance?: boolean;
+	isOwnServer?: (pid: number) => Promise<boolean>;
 }
 
 export interface N8nInstance {
@@ -694,19 +693,6 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		child = proc;
 	};
 
-	/** n8n-core's InstanceSettings.generateInstanceId, over this folder's key (once n8n wrote it). */
-	const ownInstanceId = () => {
-		try {
-			const key = JSON.parse(fs.readFileSync(path.join(userFolder, '.n8n', 'config'), 'utf8'))
-				.encryptionKey as string;
-			return createHash('sha256')
-				.update(key.slice(Math.round(key.length / 2)))
-				.digest('hex');
-		} catch {
-			return undefined;
-		}
-	};
-
 	const waitReady = async () => {
 		const timeoutMs = options.readyTimeoutMs ?? 300_000;
 		const started = Date.now();
@@ -724,7 +710,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				if (
 					res.ok &&
 					(options.readyUrl || command !== 'start' || text.startsWith('{')) &&
-					(!options.onlyOwnInstance || JSON.parse(text)?.data?.instanceId === ownInstanceId())
+					(!options.isOwnServer || (!!child?.pid && (await options.isOwnServer(child.pid))))
 				) {
 					return Date.now() - started;
 				}

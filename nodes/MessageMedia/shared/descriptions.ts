@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_INTENT_KEYWORDS } from './intent';
+
 export type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
 /** Lets users type local numbers: shared by every operation that takes phone numbers. */
@@ -217,6 +219,13 @@ export function returnAllFields(show: Show, maxLimit?: number): INodeProperties[
 	];
 }
 
+/** The lists as the fields show them: DEFAULT_INTENT_KEYWORDS, comma-separated. */
+const KEYWORD_DEFAULTS = {
+	cancel: DEFAULT_INTENT_KEYWORDS.cancel.join(', '),
+	confirm: DEFAULT_INTENT_KEYWORDS.confirm.join(', '),
+	stop: DEFAULT_INTENT_KEYWORDS.stop.join(', '),
+};
+
 /** Keyword lists that classify a reply's intent; shared by the trigger and Send and Wait. */
 export function intentKeywordFields(show?: Show): INodeProperties {
 	return {
@@ -224,7 +233,8 @@ export function intentKeywordFields(show?: Show): INodeProperties {
 		name: 'keywords',
 		type: 'collection',
 		placeholder: 'Change Keywords',
-		default: {},
+		// Filled in, so the panel shows the lists in use rather than "No properties".
+		default: { ...KEYWORD_DEFAULTS },
 		description:
 			"Comma-separated words that set a reply's intent. Matching ignores case and surrounding spaces and punctuation.",
 		...(show ? { displayOptions: { show } } : {}),
@@ -233,19 +243,19 @@ export function intentKeywordFields(show?: Show): INodeProperties {
 				displayName: 'Cancel Keywords',
 				name: 'cancel',
 				type: 'string',
-				default: 'NO, N, CANCEL',
+				default: KEYWORD_DEFAULTS.cancel,
 			},
 			{
 				displayName: 'Confirm Keywords',
 				name: 'confirm',
 				type: 'string',
-				default: 'YES, Y, CONFIRM',
+				default: KEYWORD_DEFAULTS.confirm,
 			},
 			{
 				displayName: 'Stop Keywords',
 				name: 'stop',
 				type: 'string',
-				default: 'STOP, UNSUBSCRIBE, OPTOUT',
+				default: KEYWORD_DEFAULTS.stop,
 			},
 		],
 	};
