@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { DEMO_CREDENTIALS, SandboxHandle, startSandbox } from '../sandbox';
-import { portHolder, PortHolder } from './demo/ports';
+import { isPortFree, portHolder, PortHolder } from './demo/ports';
 import { playReply } from './demo/reply';
 import { defaultStateDir, DemoLock, DemoState } from './demo/state';
 import {
@@ -29,6 +29,7 @@ import {
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const REMINDERS_FILE = 'appointment-reminders.json';
+const REPLIES_FILE = 'appointment-confirmation.json';
 
 interface Args {
 	port: number;
@@ -112,8 +113,26 @@ function replyCommand(args: Args, content = 'YES'): string {
 	return `npm start -- --reply ${content}${stateFlag(args)}`;
 }
 
-function otherPortsHint(args: Args): string {
-	return `npm start -- --port ${args.port + 1} --sandbox-port ${args.sandboxPort + 1} --state-dir ${args.stateDir}-2`;
+/** Set once the ports are checked: a command with two ports that are free now. */
+let portsHint = '';
+
+async function suggestPorts(args: Args, withStateDir: boolean): Promise<string> {
+	const taken = new Set([args.port, args.sandboxPort]);
+	const next = async (from: number) => {
+		for (let p = from + 1; p < from + 50; p++) {
+			if (!taken.has(p) && (await isPortFree(p))) {
+				taken.add(p);
+				return p;
+			}
+		}
+		return from + 50;
+	};
+	const port = await next(args.port);
+	const sandboxPort = await next(args.sandboxPort);
+	return (
+		`npm start -- --port ${port} --sandbox-port ${sandboxPort}` +
+		(withStateDir ? ` --state-dir ${args.stateDir}-2` : stateFlag(args))
+	);
 }
 
 function describeHolder(
@@ -133,7 +152,7 @@ function describeHolder(
 		return (
 			`Port ${port} is taken by another MessageMedia demo (npm start pid ${holder.demoPid}, ` +
 			`its ${holder.kind === 'sandbox' ? 'sandbox' : 'n8n'}); stop it with Ctrl-C in its terminal ` +
-			`(or \`kill ${holder.demoPid}\`), or choose other ports: \`${otherPortsHint(lastArgs!)}\`.`
+			`(or \`kill ${holder.demoPid}\`), or choose other ports: \`${portsHint}\`.`
 		);
 	}
 	const what =
@@ -145,13 +164,8 @@ function describeHolder(
 	const who = holder.pid
 		? ` (pid ${holder.pid}${holder.command ? `: ${holder.command}` : ''})`
 		: '';
-	return (
-		`Port ${port} is taken by ${what}${who}; stop it, or choose other ports: ` +
-		`\`${otherPortsHint(lastArgs!)}\`.`
-	);
+	return `Port ${port} is taken by ${what}${who}; stop it, or choose other ports: \`${portsHint}\`.`;
 }
-
-let lastArgs: Args | undefined;
 
 /** Refuses when the folder is in use or a port is taken; claims the folder otherwise. */
 async function claimFolderAndPorts(args: Args, state: DemoState): Promise<void> {
@@ -167,9 +181,10 @@ async function claimFolderAndPorts(args: Args, state: DemoState): Promise<void> 
 			`This demo is already running from ${state.dir} (npm start pid ${running.pid}, editor ` +
 				`${running.editorUrl}); use that one, stop it with Ctrl-C in its terminal (or ` +
 				`\`kill ${running.pid}\`), or run a second one with its own folder and ports: ` +
-				`\`${otherPortsHint(args)}\`.`,
+				`\`${await suggestPorts(args, true)}\`.`,
 		);
 	}
+	portsHint = await suggestPorts(args, false);
 	for (const port of [args.port, args.sandboxPort]) {
 		const holder = await portHolder(port);
 		if (holder) throw new Refusal(describeHolder(port, holder, undefined));
@@ -314,9 +329,35 @@ async function importOnce(
 	return out;
 }
 
+/**
+ * n8n re-publishes its active workflows at boot, before the credential points at this run's
+ * sandbox (a fresh one, on a port that may have changed): a trigger whose webhook the sandbox does
+ * not know is published again, which registers it there.
+ */
+async function reregisterTriggers(n8n: N8nInstance, sandboxUrl: string): Promise<void> {
+	const registered = (
+		(await (await fetch(`${sandboxUrl}/_sandbox/webhooks`)).json()) as {
+			webhooks: Array<{ url: string }>;
+		}
+	).webhooks.map((hook) => hook.url);
+	for (const wf of await n8n.api.listWorkflows()) {
+		if (!wf.active) continue;
+		const triggers = wf.nodes.filter((n) => n.type === NODE_TYPES.trigger && !n.disabled);
+		const missing = triggers.some(
+			(node) => !registered.some((url) => url.includes(`/webhook/${node.webhookId}/`)),
+		);
+		if (!missing) continue;
+		try {
+			await n8n.api.deactivate(wf.id);
+			await n8n.api.activate(wf.id);
+		} catch (error) {
+			say(`could not publish "${wf.name}" again: ${String(error).slice(0, 300)}`);
+		}
+	}
+}
+
 async function main(): Promise<number> {
 	const args = parseArgs(process.argv.slice(2));
-	lastArgs = args;
 	if (args.reply !== undefined) return reply(args);
 
 	const state = new DemoState(args.stateDir);
@@ -365,6 +406,7 @@ async function main(): Promise<number> {
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
 			const holder = await portHolder(args.sandboxPort);
+			portsHint = await suggestPorts(args, false);
 			throw new Refusal(describeHolder(args.sandboxPort, holder ?? { kind: 'unknown' }, undefined));
 		}
 		say(`sandbox listening on ${sandbox.url}`);
@@ -384,6 +426,7 @@ async function main(): Promise<number> {
 		}).catch(async (error) => {
 			const holder = await portHolder(args.port);
 			if (holder && holder.pid !== undefined) {
+				portsHint = await suggestPorts(args, false);
 				throw new Refusal(describeHolder(args.port, holder, undefined));
 			}
 			throw error;
@@ -393,6 +436,7 @@ async function main(): Promise<number> {
 		const record = state.readRecord();
 		const credential = await upsertCredential(n8n, args, sandbox.url, record.credentialId);
 		const workflows = await importOnce(n8n, state, credential, args.activate);
+		await reregisterTriggers(n8n, sandbox.url);
 		const editor = `http://localhost:${n8n.port}`;
 		const reminders = workflows.find((w) => w.file === REMINDERS_FILE);
 		const remindersUrl = reminders ? `${editor}/workflow/${reminders.id}` : editor;
@@ -431,12 +475,16 @@ function printBanner(o: {
 	const { n8n, editor } = o;
 	const pad = (s: string, n: number) => (s.length >= n ? `${s}  ` : s.padEnd(n));
 	const width = Math.max(0, ...o.workflows.map((w) => w.name.length));
-	const wfLines = o.workflows.map(
-		(w) =>
-			`${pad(w.name, width + 2)}${editor}/workflow/${w.id}` +
-			`${w.active ? '   published' : ''}${w.isNew ? '   (imported now)' : ''}`,
-	);
-	const replying = o.workflows.find((w) => w.file === 'appointment-confirmation.json');
+	const order = (w: DemoWorkflow) =>
+		w.file === REMINDERS_FILE ? 0 : w.file === REPLIES_FILE ? 1 : 2;
+	const wfLines = [...o.workflows]
+		.sort((a, b) => order(a) - order(b))
+		.map(
+			(w) =>
+				`${pad(w.name, width + 2)}${editor}/workflow/${w.id}` +
+				`${w.active ? '   published' : ''}${w.isNew ? '   (imported now)' : ''}`,
+		);
+	const replying = o.workflows.find((w) => w.file === REPLIES_FILE);
 	const lines = [
 		'',
 		'n8n with n8n-nodes-messagemedia is running.',
@@ -446,7 +494,8 @@ function printBanner(o: {
 		`  Credential:  "${o.credential.name}" (${o.args.auth} auth)`,
 		`  Workflows:   ${wfLines.join('\n               ') || 'none in examples/'}`,
 		`  Data:        ${o.state.dir}`,
-		`               kept between runs (Ctrl-C, then \`npm start\` continues); \`npm start -- --fresh\` starts over.`,
+		`               kept between runs (Ctrl-C, then \`npm start${o.args.stateDir === defaultStateDir() ? '' : ` --${stateFlag(o.args)}`}\` continues);`,
+		`               \`npm start -- --fresh${stateFlag(o.args)}\` starts over.`,
 		`               The sandbox keeps its texts in memory only: they are gone after a stop.`,
 		n8n.logFile ? `  n8n log:     ${n8n.logFile}` : '',
 		'',
