@@ -226,8 +226,8 @@ async function reply(args: Args): Promise<number> {
 	return outcome.ok ? 0 : 1;
 }
 
-function firstStepText(remindersUrl: string): string {
-	return `First open ${remindersUrl} and click "Execute workflow" ("Send reminders now" texts three customers), then run this again.`;
+function firstStepText(remindersUrl: string, again = 'run this again'): string {
+	return `First open ${remindersUrl} and click "Execute workflow" ("Send reminders now" texts three customers), then ${again}.`;
 }
 
 /** Points the demo credential at this run's sandbox (its port may differ), or creates it. */
@@ -527,7 +527,7 @@ function listenForReplies(sandboxUrl: string, remindersUrl: string) {
 			const outcome = await playReply({
 				sandboxUrl,
 				content,
-				firstStep: firstStepText(remindersUrl),
+				firstStep: firstStepText(remindersUrl, 'type your reply again'),
 			});
 			for (const text of outcome.lines) say(text);
 		} catch (error) {
