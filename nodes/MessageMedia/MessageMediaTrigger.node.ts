@@ -20,7 +20,9 @@ export class MessageMediaTrigger implements INodeType {
 		icon: { light: 'file:messagemedia.svg', dark: 'file:messagemedia.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		// The events in words (shared/events.ts eventSubtitleWords).
+		subtitle:
+			'={{ "On " + $parameter["events"].map((e) => ({"*":"any event","DELIVERED_DR":"message delivered","ENROUTE_DR":"message en route","EXPIRED_DR":"message expired","FAILED_DR":"message failed","REJECTED_DR":"message rejected","SUBMITTED_DR":"message submitted","OPT_OUT_SMS":"opt-out","RECEIVED_MMS":"MMS reply","RECEIVED_SMS":"SMS reply"})[e] ?? e).join(", ") }}',
 		description: 'Starts the workflow on MessageMedia replies, opt-outs and delivery reports',
 		defaults: { name: 'MessageMedia Trigger' },
 		inputs: [],

@@ -96,6 +96,8 @@ interface CanvasLabel {
 	box: { x: number; y: number; width: number; height: number } | null;
 	/** What the page shows at the label's centre, if it is not the label itself. */
 	coveredBy: string | null;
+	/** What covers the node's box (its centre or a corner), if anything does. */
+	boxCoveredBy: string | null;
 }
 
 /** Each canvas node's name label: where it is, and whether anything is drawn on top of it. */
@@ -109,16 +111,32 @@ function readLabels(page: Page): Promise<CanvasLabel[]> {
 			const label = [...scope.querySelectorAll('*')]
 				.filter((c) => c.textContent?.trim() === node)
 				.pop();
-			if (!label) return { node, box: null, coveredBy: null };
+			const describe = (hit: typeof el | null) =>
+				hit
+					? `${hit.tagName.toLowerCase()}.${String(hit.className).slice(0, 60)} "${(hit.textContent ?? '').trim().slice(0, 40)}"`
+					: 'nothing (outside the page)';
+			const n = el.getBoundingClientRect();
+			const points = [
+				[n.x + n.width / 2, n.y + n.height / 2],
+				[n.x + 4, n.y + 4],
+				[n.x + n.width - 4, n.y + 4],
+				[n.x + 4, n.y + n.height - 4],
+				[n.x + n.width - 4, n.y + n.height - 4],
+			];
+			const boxHit = points
+				.map(([x, y]) => el.ownerDocument.elementFromPoint(x, y))
+				.find((hit) => !hit || !(el.contains(hit) || hit.contains(el)));
+			const boxCoveredBy = boxHit === undefined ? null : describe(boxHit);
+			if (!label) return { node, box: null, coveredBy: null, boxCoveredBy };
 			const r = label.getBoundingClientRect();
 			const hit = el.ownerDocument.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-			const coveredBy =
-				hit && (label.contains(hit) || hit.contains(label))
-					? null
-					: hit
-						? `${hit.tagName.toLowerCase()}.${String(hit.className).slice(0, 60)} "${(hit.textContent ?? '').trim().slice(0, 40)}"`
-						: 'nothing (outside the page)';
-			return { node, box: { x: r.x, y: r.y, width: r.width, height: r.height }, coveredBy };
+			const coveredBy = hit && (label.contains(hit) || hit.contains(label)) ? null : describe(hit);
+			return {
+				node,
+				box: { x: r.x, y: r.y, width: r.width, height: r.height },
+				coveredBy,
+				boxCoveredBy,
+			};
 		}),
 	);
 }
@@ -126,6 +144,9 @@ function readLabels(page: Page): Promise<CanvasLabel[]> {
 /** Labels that are missing, outside the viewport, covered, or overlapping each other. */
 function labelProblems(labels: CanvasLabel[], viewport = { width: 1440, height: 900 }): string[] {
 	const out: string[] = [];
+	for (const { node, boxCoveredBy } of labels) {
+		if (boxCoveredBy) out.push(`"${node}" is covered by ${boxCoveredBy}`);
+	}
 	for (const { node, box, coveredBy } of labels) {
 		if (!box || box.width === 0 || box.height === 0) out.push(`"${node}" shows no label`);
 		else if (

@@ -1,4 +1,6 @@
 import { MessageMedia } from '../../nodes/MessageMedia/MessageMedia.node';
+import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
+import { eventSubtitleWords } from '../../nodes/MessageMedia/shared/events';
 import { operationSubtitles, resources } from '../../nodes/MessageMedia/resources';
 
 describe('action node subtitle', () => {
@@ -31,5 +33,27 @@ describe('action node subtitle', () => {
 		expect(evaluate({ resource: 'message', operation: 'send' })).toBe('Send message');
 		expect(evaluate({ resource: 'optOut', operation: 'add' })).toBe('Add opt-out');
 		expect(evaluate({ resource: 'message', operation: 'novel' })).toBe('novel');
+	});
+});
+
+describe('trigger node subtitle', () => {
+	const subtitle = new MessageMediaTrigger().description.subtitle!;
+	const evaluate = (events: string[]) =>
+		new Function('$parameter', `return (${subtitle.slice('={{'.length, -'}}'.length)});`)({
+			events,
+		});
+
+	it('spells out eventSubtitleWords()', () => {
+		expect(subtitle).toBe(
+			`={{ "On " + $parameter["events"].map((e) => (${JSON.stringify(eventSubtitleWords())})[e] ?? e).join(", ") }}`,
+		);
+	});
+
+	it('names the events in words', () => {
+		expect(evaluate(['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'])).toBe(
+			'On SMS reply, MMS reply, opt-out',
+		);
+		expect(evaluate(['*'])).toBe('On any event');
+		expect(evaluate(['FAILED_DR'])).toBe('On message failed');
 	});
 });
