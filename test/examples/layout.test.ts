@@ -22,7 +22,12 @@ interface ExampleNode {
 	name: string;
 	type: string;
 	position: [number, number];
-	parameters: Record<string, any>;
+	parameters: Record<string, unknown> & {
+		resource?: string;
+		operation?: string;
+		content?: string;
+		options?: { metadata?: { entries?: Array<{ key: string; value: string }> } };
+	};
 }
 interface Example {
 	file: string;
@@ -67,7 +72,7 @@ const senders = (wf: Example) =>
 		(node) =>
 			node.type === ACTION &&
 			(node.parameters.resource ?? 'message') === 'message' &&
-			['send', 'sendAndWait'].includes(node.parameters.operation),
+			['send', 'sendAndWait'].includes(node.parameters.operation ?? ''),
 	);
 
 const metadataOf = (node: ExampleNode): Record<string, string> =>

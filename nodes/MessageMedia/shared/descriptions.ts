@@ -1,7 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_INTENT_KEYWORDS } from './intent';
-
 export type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
 /** Lets users type local numbers: shared by every operation that takes phone numbers. */
@@ -219,44 +217,43 @@ export function returnAllFields(show: Show, maxLimit?: number): INodeProperties[
 	];
 }
 
-/** The lists as the fields show them: DEFAULT_INTENT_KEYWORDS, comma-separated. */
-const KEYWORD_DEFAULTS = {
-	cancel: DEFAULT_INTENT_KEYWORDS.cancel.join(', '),
-	confirm: DEFAULT_INTENT_KEYWORDS.confirm.join(', '),
-	stop: DEFAULT_INTENT_KEYWORDS.stop.join(', '),
-};
-
 /** Keyword lists that classify a reply's intent; shared by the trigger and Send and Wait. */
 export function intentKeywordFields(show?: Show): INodeProperties {
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Cancel Keywords',
+			name: 'cancel',
+			type: 'string',
+			default: 'NO, N, CANCEL',
+		},
+		{
+			displayName: 'Confirm Keywords',
+			name: 'confirm',
+			type: 'string',
+			default: 'YES, Y, CONFIRM',
+		},
+		{
+			displayName: 'Stop Keywords',
+			name: 'stop',
+			type: 'string',
+			default: 'STOP, UNSUBSCRIBE, OPTOUT',
+		},
+	];
 	return {
 		displayName: 'Reply Keywords',
 		name: 'keywords',
 		type: 'collection',
 		placeholder: 'Change Keywords',
-		// Filled in, so the panel shows the lists in use rather than "No properties".
-		default: { ...KEYWORD_DEFAULTS },
+		// Filled in (the options' defaults), so the panel shows the lists in use rather than
+		// "No properties".
+		default: {
+			cancel: 'NO, N, CANCEL',
+			confirm: 'YES, Y, CONFIRM',
+			stop: 'STOP, UNSUBSCRIBE, OPTOUT',
+		},
 		description:
 			"Comma-separated words that set a reply's intent. Matching ignores case and surrounding spaces and punctuation.",
 		...(show ? { displayOptions: { show } } : {}),
-		options: [
-			{
-				displayName: 'Cancel Keywords',
-				name: 'cancel',
-				type: 'string',
-				default: KEYWORD_DEFAULTS.cancel,
-			},
-			{
-				displayName: 'Confirm Keywords',
-				name: 'confirm',
-				type: 'string',
-				default: KEYWORD_DEFAULTS.confirm,
-			},
-			{
-				displayName: 'Stop Keywords',
-				name: 'stop',
-				type: 'string',
-				default: KEYWORD_DEFAULTS.stop,
-			},
-		],
+		options,
 	};
 }
