@@ -24,7 +24,9 @@ export class MessageMediaTrigger implements INodeType {
 		// start node is at typeVersion 1 (before the body is parsed); from 2 on it does not.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		// The events in words (shared/events.ts eventSubtitleWords).
+		subtitle:
+			'={{ "On " + $parameter["events"].map((e) => ({"*":"any event","DELIVERED_DR":"message delivered","ENROUTE_DR":"message en route","EXPIRED_DR":"message expired","FAILED_DR":"message failed","REJECTED_DR":"message rejected","SUBMITTED_DR":"message submitted","OPT_OUT_SMS":"opt-out","RECEIVED_MMS":"MMS reply","RECEIVED_SMS":"SMS reply"})[e] ?? e).join(", ") }}',
 		description: 'Starts the workflow on MessageMedia replies, opt-outs and delivery reports',
 		defaults: { name: 'MessageMedia Trigger' },
 		inputs: [],
@@ -34,7 +36,7 @@ export class MessageMediaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Listening for a test event registers a temporary webhook (a /webhook-test/ URL) at MessageMedia. It lasts about 2 minutes or until the first event arrives. Activating or publishing the workflow registers a separate, permanent webhook (a /webhook/ URL), which is removed when the workflow is deactivated.',
+					'Listening for a test event registers a temporary webhook (a /webhook-test/ URL) at MessageMedia. It lasts about 2 minutes or until the first event arrives. Publishing the workflow registers a separate, permanent webhook (a /webhook/ URL), which is removed when the workflow is unpublished. Listening for a test event while the workflow is published registers both, so one event runs the workflow twice and the customer can get two texts: unpublish it first, or leave it published and send a real reply instead (in the demo: npm start -- --reply YES), then look at its executions.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -94,6 +94,12 @@ export interface StartN8nOptions {
 	readyUrl?: string;
 	/** Owner setup, login and API key once ready. Default: true for 'start', false otherwise. */
 	setup?: boolean;
+	/**
+	 * An extra readiness condition, given the pid of the n8n process: `npm start` checks that this
+	 * pid holds the port, so that another n8n already listening there is never set up, imported
+	 * into or reported on (ours then exits with EADDRINUSE instead).
+	 */
+	isOwnServer?: (pid: number) => Promise<boolean>;
 }
 
 export interface N8nInstance {
@@ -180,6 +186,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			await n8n.waitReady(readyUrl, {
 				timeoutMs: options.readyTimeoutMs ?? 300_000,
 				json: !options.readyUrl && command === 'start',
+				isOwnServer: options.isOwnServer,
 			});
 			if (setup)
 				state = await whileDatabaseWarmsUp(() => setUpOwner(api, userFolder, owner, progress));

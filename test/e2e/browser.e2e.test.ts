@@ -90,12 +90,95 @@ async function dismissPopups(page: Page): Promise<string[]> {
 	return closed;
 }
 
+interface CanvasLabel {
+	node: string;
+	/** The label's box on the page, or null if the node shows no label. */
+	box: { x: number; y: number; width: number; height: number } | null;
+	/** What the page shows at the label's centre, if it is not the label itself. */
+	coveredBy: string | null;
+	/** What covers the node's box (its centre or a corner), if anything does. */
+	boxCoveredBy: string | null;
+}
+
+/** Each canvas node's name label: where it is, and whether anything is drawn on top of it. */
+function readLabels(page: Page): Promise<CanvasLabel[]> {
+	return page.locator('[data-test-id="canvas-node"]').evaluateAll((els) =>
+		els.map((el) => {
+			const node = el.getAttribute('data-node-name') ?? '';
+			// The label is the innermost element whose whole text is the node's name; n8n draws it
+			// inside the node's element or, depending on the version, in its wrapper.
+			const scope = el.closest('.vue-flow__node') ?? el;
+			const label = [...scope.querySelectorAll('*')]
+				.filter((c) => c.textContent?.trim() === node)
+				.pop();
+			const describe = (hit: typeof el | null) =>
+				hit
+					? `${hit.tagName.toLowerCase()}.${String(hit.className).slice(0, 60)} "${(hit.textContent ?? '').trim().slice(0, 40)}"`
+					: 'nothing (outside the page)';
+			const n = el.getBoundingClientRect();
+			const points = [
+				[n.x + n.width / 2, n.y + n.height / 2],
+				[n.x + 4, n.y + 4],
+				[n.x + n.width - 4, n.y + 4],
+				[n.x + 4, n.y + n.height - 4],
+				[n.x + n.width - 4, n.y + n.height - 4],
+			];
+			const boxHit = points
+				.map(([x, y]) => el.ownerDocument.elementFromPoint(x, y))
+				.find((hit) => !hit || !(el.contains(hit) || hit.contains(el)));
+			const boxCoveredBy = boxHit === undefined ? null : describe(boxHit);
+			if (!label) return { node, box: null, coveredBy: null, boxCoveredBy };
+			const r = label.getBoundingClientRect();
+			const hit = el.ownerDocument.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+			const coveredBy = hit && (label.contains(hit) || hit.contains(label)) ? null : describe(hit);
+			return {
+				node,
+				box: { x: r.x, y: r.y, width: r.width, height: r.height },
+				coveredBy,
+				boxCoveredBy,
+			};
+		}),
+	);
+}
+
+/** Labels that are missing, outside the viewport, covered, or overlapping each other. */
+function labelProblems(labels: CanvasLabel[], viewport = { width: 1440, height: 900 }): string[] {
+	const out: string[] = [];
+	for (const { node, boxCoveredBy } of labels) {
+		if (boxCoveredBy) out.push(`"${node}" is covered by ${boxCoveredBy}`);
+	}
+	for (const { node, box, coveredBy } of labels) {
+		if (!box || box.width === 0 || box.height === 0) out.push(`"${node}" shows no label`);
+		else if (
+			box.x < 0 ||
+			box.y < 0 ||
+			box.x + box.width > viewport.width ||
+			box.y + box.height > viewport.height
+		)
+			out.push(`"${node}" label is outside the window (${JSON.stringify(box)})`);
+		else if (coveredBy) out.push(`"${node}" label is covered by ${coveredBy}`);
+	}
+	labels.forEach((a, i) => {
+		for (const b of labels.slice(i + 1)) {
+			if (!a.box || !b.box) continue;
+			const apart =
+				a.box.x + a.box.width <= b.box.x ||
+				b.box.x + b.box.width <= a.box.x ||
+				a.box.y + a.box.height <= b.box.y ||
+				b.box.y + b.box.height <= a.box.y;
+			if (!apart) out.push(`labels of "${a.node}" and "${b.node}" overlap`);
+		}
+	});
+	return out;
+}
+
 describe('n8n editor in a real browser (Chromium)', () => {
 	let n8n: N8nInstance;
 	let sandbox: SandboxHandle;
 	let session: BrowserSession;
 	let page: Page;
 	let appointment: ImportedWorkflow;
+	let examples: ImportedWorkflow[] = [];
 	const started = Date.now();
 	const timings: Record<string, number> = {};
 	let lap = Date.now();
@@ -121,6 +204,13 @@ describe('n8n editor in a real browser (Chromium)', () => {
 			credentialId: credential.id,
 			credentialName: credential.name,
 		});
+		examples = imported;
+		// Published as `npm start` leaves them: the canvas then carries n8n's production checklist.
+		for (const wf of imported) {
+			if (wf.workflow.nodes.some((node) => node.type === NODE_TYPES.trigger)) {
+				await n8n.api.activate(wf.id);
+			}
+		}
 		const found = imported.find((wf) => wf.file === 'appointment-confirmation.json');
 		if (!found) throw new Error('examples/appointment-confirmation.json was not imported');
 		appointment = found;
@@ -203,6 +293,40 @@ describe('n8n editor in a real browser (Chromium)', () => {
 		expect(await trigger.getAttribute('data-node-type')).toBe(NODE_TYPES.trigger);
 		await session.screenshot('03-appointment-workflow');
 		mark('open workflow');
+	});
+
+	it('shows every example with every node label readable (screenshot of each)', async () => {
+		const problems: string[] = [];
+		for (const wf of examples) {
+			await page.goto(`${n8n.baseUrl}/workflow/${wf.id}`);
+			const nodes = page.locator('[data-test-id="canvas-node"]');
+			await settle(
+				() => nodes.count(),
+				(count) => count === wf.workflow.nodes.length,
+			);
+			await dismissPopups(page);
+			// The canvas fits the view once the nodes are measured; let it settle.
+			await page.waitForTimeout(1_500);
+			await session.screenshot(`example-${wf.file.replace(/\.json$/, '')}`);
+			const labels = await readLabels(page);
+			expect(labels.map((label) => label.node).sort()).toEqual(
+				wf.workflow.nodes.map((node) => node.name).sort(),
+			);
+			for (const problem of labelProblems(labels)) problems.push(`${wf.file}: ${problem}`);
+			const button = await page
+				.locator('[data-test-id="execute-workflow-button"]')
+				.first()
+				.innerText()
+				.catch(() => '');
+			// One trigger per example, so the big button runs it (no "from <other trigger>").
+			if (/\bfrom\b/.test(button))
+				problems.push(`${wf.file}: the Execute button reads "${button}"`);
+		}
+		expect(problems).toEqual([]);
+		await page.goto(`${n8n.baseUrl}/workflow/${appointment.id}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+		await dismissPopups(page);
+		mark('examples');
 	});
 
 	it('finds MessageMedia in the node picker, with its actions and its trigger', async () => {
@@ -289,6 +413,7 @@ describe('n8n editor in a real browser (Chromium)', () => {
 		expect(noticeText).toContain('/webhook-test/');
 		expect(noticeText).toContain('/webhook/');
 
+		await session.screenshot('07-trigger-ndv');
 		// Parameter labels shown by default (Parameters tab), in order. Display names come from
 		// the node description; a typo or a missing field fails here.
 		const labels = await ndv
@@ -314,7 +439,6 @@ describe('n8n editor in a real browser (Chromium)', () => {
 		const events = params.locator('[data-test-id="parameter-input-events"]');
 		const selected = await texts(events.locator('.el-select__tags-text'));
 		expect(selected).toEqual(['Reply (SMS)', 'Reply (MMS)', 'Opt-Out']);
-		await session.screenshot('07-trigger-ndv');
 
 		// The events dropdown lists "All Events" and every MessageMedia event.
 		await events.locator('.select-trigger, .el-select').first().click();

@@ -303,34 +303,41 @@ export function returnAllFields(show: Show, maxLimit?: number): INodeProperties[
 
 /** Keyword lists that classify a reply's intent; shared by the trigger and Send and Wait. */
 export function intentKeywordFields(show?: Show): INodeProperties {
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Cancel Keywords',
+			name: 'cancel',
+			type: 'string',
+			default: 'NO, N, CANCEL',
+		},
+		{
+			displayName: 'Confirm Keywords',
+			name: 'confirm',
+			type: 'string',
+			default: 'YES, Y, CONFIRM',
+		},
+		{
+			displayName: 'Stop Keywords',
+			name: 'stop',
+			type: 'string',
+			default: 'STOP, UNSUBSCRIBE, OPTOUT',
+		},
+	];
 	return {
 		displayName: 'Reply Keywords',
 		name: 'keywords',
 		type: 'collection',
 		placeholder: 'Change Keywords',
-		default: {},
+		// Filled in (the options' defaults), so the panel shows the lists in use rather than
+		// "No properties".
+		default: {
+			cancel: 'NO, N, CANCEL',
+			confirm: 'YES, Y, CONFIRM',
+			stop: 'STOP, UNSUBSCRIBE, OPTOUT',
+		},
 		description:
 			"Comma-separated words that set a reply's intent. Matching ignores case and surrounding spaces and punctuation.",
 		...(show ? { displayOptions: { show } } : {}),
-		options: [
-			{
-				displayName: 'Cancel Keywords',
-				name: 'cancel',
-				type: 'string',
-				default: 'NO, N, CANCEL',
-			},
-			{
-				displayName: 'Confirm Keywords',
-				name: 'confirm',
-				type: 'string',
-				default: 'YES, Y, CONFIRM',
-			},
-			{
-				displayName: 'Stop Keywords',
-				name: 'stop',
-				type: 'string',
-				default: 'STOP, UNSUBSCRIBE, OPTOUT',
-			},
-		],
+		options,
 	};
 }

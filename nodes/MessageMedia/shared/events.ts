@@ -35,3 +35,15 @@ export function expandEvents(selected: string[]): MessageEvent[] {
 	if (selected.includes(ALL_EVENTS)) return MESSAGE_EVENTS.map((event) => event.value);
 	return selected.filter(isMessageEvent);
 }
+
+/**
+ * What the trigger's subtitle calls each event: its picker action without the "On "
+ * ("SMS reply", "opt-out"). The trigger's `subtitle` spells this out as a literal;
+ * test/nodes/subtitle.test.ts keeps the two equal.
+ */
+export function eventSubtitleWords(): Record<string, string> {
+	return {
+		[ALL_EVENTS]: 'any event',
+		...Object.fromEntries(MESSAGE_EVENTS.map((e) => [e.value, e.action.replace(/^On /, '')])),
+	};
+}

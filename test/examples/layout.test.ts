@@ -1,0 +1,143 @@
+/**
+ * The example workflows as a newcomer sees them: nodes that do not sit on each other, one trigger
+ * per workflow (so the editor's big button runs what the banner says), and outbound texts that a
+ * reply can be correlated from.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
+const ACTION = 'n8n-nodes-messagemedia.messageMedia';
+const TRIGGER = 'n8n-nodes-messagemedia.messageMediaTrigger';
+
+/**
+ * What one node takes on n8n's canvas: its 100 px square plus the name and subtitle drawn under
+ * it, which n8n lets run wider than the square.
+ */
+const NODE_FOOTPRINT = { width: 200, height: 160 };
+/** n8n grows a node past its square once it has more outputs than fit its side. */
+const OUTPUT_SPACING = 32;
+
+interface ExampleNode {
+	name: string;
+	type: string;
+	position: [number, number];
+	parameters: Record<string, unknown> & {
+		resource?: string;
+		operation?: string;
+		content?: string;
+		options?: { metadata?: { entries?: Array<{ key: string; value: string }> } };
+	};
+}
+interface Example {
+	file: string;
+	name: string;
+	nodes: ExampleNode[];
+	connections: Record<string, { main?: unknown[][] }>;
+}
+
+const examples: Example[] = fs
+	.readdirSync(EXAMPLES_DIR)
+	.filter((file) => file.endsWith('.json'))
+	.sort()
+	.map((file) => ({ file, ...JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) }));
+
+function footprintHeight(wf: Example, node: ExampleNode): number {
+	const outputs = wf.connections[node.name]?.main?.length ?? 1;
+	return Math.max(NODE_FOOTPRINT.height, NODE_FOOTPRINT.height - 100 + outputs * OUTPUT_SPACING);
+}
+
+/** Pairs of nodes whose footprints overlap (a node's position is its top-left corner). */
+function overlappingPairs(wf: Example): string[] {
+	const out: string[] = [];
+	wf.nodes.forEach((a, i) => {
+		for (const b of wf.nodes.slice(i + 1)) {
+			const [top, bottom] = a.position[1] <= b.position[1] ? [a, b] : [b, a];
+			const dx = Math.abs(a.position[0] - b.position[0]);
+			const dy = bottom.position[1] - top.position[1];
+			if (dx < NODE_FOOTPRINT.width && dy < footprintHeight(wf, top)) {
+				out.push(`"${a.name}" and "${b.name}" (${dx} px apart across, ${dy} px down)`);
+			}
+		}
+	});
+	return out;
+}
+
+const isTrigger = (node: ExampleNode) =>
+	node.type === TRIGGER || /trigger$/i.test(node.type) || node.type === 'n8n-nodes-base.webhook';
+
+/** Every node that sends a text (Send, Send and Wait). */
+const senders = (wf: Example) =>
+	wf.nodes.filter(
+		(node) =>
+			node.type === ACTION &&
+			(node.parameters.resource ?? 'message') === 'message' &&
+			['send', 'sendAndWait'].includes(node.parameters.operation ?? ''),
+	);
+
+const metadataOf = (node: ExampleNode): Record<string, string> =>
+	Object.fromEntries(
+		(
+			(node.parameters.options?.metadata?.entries ?? []) as Array<{ key: string; value: string }>
+		).map((entry) => [entry.key, entry.value]),
+	);
+
+describe('examples/*.json', () => {
+	it('there are examples to check, among them one that answers replies', () => {
+		expect(examples.length).toBeGreaterThanOrEqual(3);
+		const answering = examples.filter((wf) => wf.nodes.some((node) => node.type === TRIGGER));
+		expect(answering.flatMap(senders).length).toBeGreaterThanOrEqual(3);
+	});
+
+	describe.each(examples.map((wf) => [wf.file, wf] as const))('%s', (_file, wf) => {
+		it('has no two nodes closer than a node footprint', () => {
+			expect(overlappingPairs(wf)).toEqual([]);
+		});
+
+		it("has exactly one trigger, so the editor's Execute button starts what the banner says", () => {
+			// With two triggers n8n 2.41 preselects a community trigger over the Manual Trigger, and
+			// the big button would start listening for a test event instead.
+			expect(wf.nodes.filter(isTrigger).map((node) => node.name)).toHaveLength(1);
+		});
+
+		it('puts the appointment id (and what the text is) in every outbound text’s metadata', () => {
+			for (const node of senders(wf)) {
+				const metadata = metadataOf(node);
+				expect({ node: node.name, appointmentId: metadata.appointmentId }).toEqual({
+					node: node.name,
+					appointmentId: expect.stringMatching(/^=\{\{.*appointmentId.*\}\}$/),
+				});
+				expect({ node: node.name, kind: metadata.kind }).toEqual({
+					node: node.name,
+					kind: expect.stringMatching(/^(reminder|confirmation|cancellation)$/),
+				});
+			}
+		});
+
+		it('names the appointment in every text sent in answer to a reply', () => {
+			if (!wf.nodes.some((node) => node.type === TRIGGER)) return;
+			const answers = senders(wf);
+			for (const node of answers) {
+				expect({ node: node.name, content: node.parameters.content }).toEqual({
+					node: node.name,
+					content: expect.stringContaining('metadata_appointmentId'),
+				});
+			}
+		});
+	});
+
+	it('the overlap check catches nodes stacked 100 px apart (as the examples once were)', () => {
+		const stacked: Example = {
+			file: 'x.json',
+			name: 'x',
+			connections: {},
+			nodes: [0, 100].map((y, i) => ({
+				name: `n${i}`,
+				type: 'n8n-nodes-base.noOp',
+				position: [0, y] as [number, number],
+				parameters: {},
+			})),
+		};
+		expect(overlappingPairs(stacked)).toEqual(['"n0" and "n1" (0 px apart across, 100 px down)']);
+	});
+});
