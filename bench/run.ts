@@ -17,6 +17,7 @@ import { captureTriggerDelivery, runWebhookHandler } from './lib/direct';
 import { startSandboxProcess } from './lib/env';
 import { RealEnv, startReal } from './lib/real';
 import { markdown, targets } from './lib/report';
+import type { BenchResults } from './lib/results';
 import { realSendBenchmark, sendAndPaging } from './lib/send-bench';
 import { median, percentile, round } from './lib/stats';
 import { OURS, PEERS, TRIGGER_ENVIRONMENTS, triggerBenchmark } from './lib/trigger-bench';
@@ -30,7 +31,7 @@ const CONFIG = benchConfig(QUICK);
 const FULL = !QUICK && !ONLY_TRIGGER;
 const started = benchStartedAt();
 
-function write(results: any) {
+function write(results: BenchResults) {
 	const dir = path.join(__dirname, 'results');
 	fs.mkdirSync(dir, { recursive: true });
 	results.targets = results.send ? targets(results, CONFIG) : undefined;
@@ -39,7 +40,7 @@ function write(results: any) {
 }
 
 async function main() {
-	const results: any = {
+	const results: BenchResults = {
 		mode: QUICK ? 'quick' : ONLY_TRIGGER ? 'trigger only' : 'full',
 		startedAt: new Date(started).toISOString(),
 		machine: {
@@ -52,10 +53,11 @@ async function main() {
 	};
 	const latest = path.join(__dirname, 'results', 'latest.json');
 	if (ONLY_TRIGGER) {
-		const previous = JSON.parse(fs.readFileSync(latest, 'utf8'));
-		for (const key of ['send', 'paging', 'retry', 'realSend']) {
-			results[key] = previous[key];
-		}
+		const previous = JSON.parse(fs.readFileSync(latest, 'utf8')) as BenchResults;
+		results.send = previous.send;
+		results.paging = previous.paging;
+		results.retry = previous.retry;
+		results.realSend = previous.realSend;
 		results.sendMeasuredAt = previous.sendMeasuredAt ?? previous.startedAt;
 	}
 	const sandbox = await startSandboxProcess();

@@ -15,15 +15,26 @@ export const BASIC_KEY = 'demo-basic-key';
 export const BASIC_SECRET = 'demo-basic-secret';
 export const BASIC_AUTH = `Basic ${Buffer.from(`${BASIC_KEY}:${BASIC_SECRET}`).toString('base64')}`;
 
+/** GET /_sandbox/counters (sandbox/routes/control.ts). */
+export interface SandboxCounters {
+	requests: Record<string, number>;
+	responses: Record<string, number>;
+	messagesAccepted: number;
+	uniqueContents: number;
+	webhookDeliveries: unknown;
+	callbackDeliveries: unknown;
+	pendingJobs: number;
+}
+
 /** A sandbox running in a separate child process; its CPU is not ours. */
 export interface SandboxProcess {
 	url: string;
 	pid: number;
-	control<T = any>(method: string, p: string, body?: unknown): Promise<T>;
+	control<T = unknown>(method: string, p: string, body?: unknown): Promise<T>;
 	reset(): Promise<void>;
 	/** Resets, then sets a fault set (e.g. latency) and pushes DRs an hour out. */
 	prepare(faults?: Record<string, unknown>): Promise<void>;
-	counters(): Promise<any>;
+	counters(): Promise<SandboxCounters>;
 	close(): Promise<void>;
 }
 
@@ -67,7 +78,7 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
 			await control('POST', '/_sandbox/config', { drIntervalMs: 3_600_000 });
 			if (faults) await control('POST', '/_sandbox/faults', faults);
 		},
-		counters: () => control('GET', '/_sandbox/counters'),
+		counters: () => control<SandboxCounters>('GET', '/_sandbox/counters'),
 		async close() {
 			if (child.exitCode !== null) return;
 			const exited = new Promise((r) => child.once('exit', r));

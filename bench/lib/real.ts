@@ -131,7 +131,7 @@ export async function runRealSend(
 	if (status !== 200) throw new Error(`send workflow webhook: HTTP ${status}`);
 	const [summary] = await waitForExecutions(env, wf.id, t0, 1);
 	const execution = await env.n8n.api.getExecution(summary.id, true);
-	const runData = (execution as any).data?.resultData?.runData ?? {};
+	const runData = execution.data?.resultData?.runData ?? {};
 	const nodeMs = (name: string) => (runData[name]?.[0]?.executionTime as number | undefined) ?? NaN;
 	const counters = await sandbox.counters();
 	const started = Date.parse(execution.startedAt);

@@ -1,10 +1,11 @@
 /** bench/results/latest.md from the results: tables, and the targets each figure is held to. */
 import { BenchConfig } from './config';
+import type { BenchResults, BenchTarget } from './results';
 import { SendCell } from './send-bench';
 import { fmtMs, fmtNum, round } from './stats';
 import { triggerMarkdown, triggerTargets } from './trigger-report';
 
-export function markdown(results: any): string {
+export function markdown(results: BenchResults): string {
 	const L: string[] = [];
 	const t = (cells: (string | number)[]) => L.push(`| ${cells.join(' | ')} |`);
 	L.push(`# Benchmark results (${results.mode})`);
@@ -155,8 +156,8 @@ export function markdown(results: any): string {
 	return L.join('\n');
 }
 
-export function targets(results: any, config: BenchConfig) {
-	const out: Array<{ target: string; measured: string; met: boolean }> = [];
+export function targets(results: BenchResults, config: BenchConfig) {
+	const out: BenchTarget[] = [];
 	const send = results.send as SendCell[];
 	const exact = send.every((c) => c.batched.requests.every((r) => r === Math.ceil(c.n / 100)));
 	out.push({

@@ -13,6 +13,7 @@ import {
 } from './direct';
 import { BenchConfig, log } from './config';
 import { SandboxProcess } from './env';
+import type { BenchResults } from './results';
 import { createSendWorkflow, RealEnv, runRealSend } from './real';
 import { fmtMs, fmtNum, median, round, summarise, Summary } from './stats';
 
@@ -154,17 +155,19 @@ export async function realSendBenchmark(
 	return cells;
 }
 
-export async function sendAndPaging(results: any, sandbox: SandboxProcess, config: BenchConfig) {
+export async function sendAndPaging(results: BenchResults, sandbox: SandboxProcess, config: BenchConfig) {
 	results.send = await sendBenchmark(sandbox, config);
 	log('paging');
-	results.paging = await runPaging(sandbox, config.pagingCount);
+	const paging = await runPaging(sandbox, config.pagingCount);
+	results.paging = paging;
 	log(
-		`paging: webhooks ${results.paging.webhooks.returned} in ${results.paging.webhooks.requests} requests; replies ${results.paging.replies.returned} in ${results.paging.replies.requests}`,
+		`paging: webhooks ${paging.webhooks.returned} in ${paging.webhooks.requests} requests; replies ${paging.replies.returned} in ${paging.replies.requests}`,
 	);
-	results.retry = [];
+	const retry: NonNullable<BenchResults['retry']> = [];
+	results.retry = retry;
 	for (let r = 0; r < config.retryReps; r++) {
 		const rr = await runRetry429(sandbox, config.retryN);
-		results.retry.push(rr);
+		retry.push(rr);
 		log(
 			`429: N=${rr.n} ${fmtNum(rr.wallMs / 1000)} s, ${rr.requests} requests (${rr.responses429}×429), ${rr.accepted} accepted, ${rr.distinctContents} distinct`,
 		);

@@ -35,6 +35,28 @@ export interface N8nNode {
 export type ExecutionStatus =
 	'canceled' | 'crashed' | 'error' | 'new' | 'running' | 'success' | 'unknown' | 'waiting';
 
+/** One run of a node in an execution's runData. */
+export interface N8nNodeRun {
+	executionTime?: number;
+	startTime?: number;
+	executionStatus?: string;
+	error?: unknown;
+	/** data.main[output][item].json */
+	data?: { main?: Array<Array<{ json: Record<string, unknown>; [key: string]: unknown }> | null> };
+	[key: string]: unknown;
+}
+
+/** An execution's data (with includeData). */
+export interface N8nExecutionData {
+	resultData?: {
+		runData?: Record<string, N8nNodeRun[]>;
+		error?: unknown;
+		lastNodeExecuted?: string;
+		[key: string]: unknown;
+	};
+	[key: string]: unknown;
+}
+
 export interface N8nExecution {
 	id: string;
 	finished: boolean;
@@ -47,7 +69,7 @@ export interface N8nExecution {
 	waitTill?: string | null;
 	retryOf?: string | null;
 	/** Only with includeData. data.resultData.runData[nodeName][run].data.main[output][item].json */
-	data?: any;
+	data?: N8nExecutionData;
 	[key: string]: unknown;
 }
 
@@ -97,7 +119,7 @@ export class N8nApi {
 		public line: N8nLine = '2.x',
 	) {}
 
-	async request<T = any>(
+	async request<T = unknown>(
 		method: string,
 		urlPath: string,
 		body?: unknown,
@@ -132,14 +154,14 @@ export class N8nApi {
 	}
 
 	/** Public API call: /api/v1<path> with X-N8N-API-KEY. */
-	public<T = any>(method: string, apiPath: string, body?: unknown): Promise<T> {
+	public<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T> {
 		return this.request<T>(method, `/api/v1${apiPath}`, body, {
 			headers: { 'X-N8N-API-KEY': this.apiKey },
 		});
 	}
 
 	/** Internal API call: /rest<path> with the login cookie. Returns the unwrapped `data`. */
-	async rest<T = any>(method: string, restPath: string, body?: unknown): Promise<T> {
+	async rest<T = unknown>(method: string, restPath: string, body?: unknown): Promise<T> {
 		const res = await this.request<{ data: T }>(method, `/rest${restPath}`, body, {
 			headers: { cookie: this.cookie, 'browser-id': this.browserId },
 		});

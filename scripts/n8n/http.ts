@@ -3,7 +3,7 @@
  * the parsed JSON (when the body is JSON) and the raw text themselves.
  */
 
-export interface HttpResult<T = any> {
+export interface HttpResult<T = unknown> {
 	status: number;
 	/** The parsed body, or undefined when it is empty or not JSON. */
 	json: T;
@@ -12,7 +12,7 @@ export interface HttpResult<T = any> {
 }
 
 /** A string body is sent as is; anything else as JSON (with its content-type). */
-export async function http<T = any>(
+export async function http<T = unknown>(
 	method: string,
 	url: string,
 	body?: unknown,
@@ -29,11 +29,11 @@ export async function http<T = any>(
 		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 	});
 	const text = await res.text();
-	let json: any;
+	let json: T;
 	try {
-		json = text ? JSON.parse(text) : undefined;
+		json = text ? (JSON.parse(text) as T) : (undefined as T);
 	} catch {
-		json = undefined;
+		json = undefined as T;
 	}
 	return { status: res.status, json, text, headers: res.headers };
 }

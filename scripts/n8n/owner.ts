@@ -102,7 +102,9 @@ export async function setUpOwner(
 	if (state) {
 		await logIn(api, state);
 	} else {
-		const settings = await api.request<{ data: any }>('GET', '/rest/settings');
+		const settings = await api.request<{
+			data?: { userManagement?: { showSetupOnFirstLoad?: boolean } };
+		}>('GET', '/rest/settings');
 		if (settings?.data?.userManagement?.showSetupOnFirstLoad !== false) {
 			await api.request('POST', '/rest/owner/setup', {
 				email: owner.email,

@@ -70,12 +70,10 @@ export async function stagePackage(
 		fs.mkdirSync(target, { recursive: true });
 		await execFileAsync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
 		const installedJson = path.join(target, 'package.json');
-		const {
-			devDependencies: _dev,
-			peerDependencies: _peer,
-			optionalDependencies: _optional,
-			...manifest
-		} = JSON.parse(fs.readFileSync(installedJson, 'utf8'));
+		const manifest = JSON.parse(fs.readFileSync(installedJson, 'utf8')) as Record<string, unknown>;
+		delete manifest.devDependencies;
+		delete manifest.peerDependencies;
+		delete manifest.optionalDependencies;
 		fs.writeFileSync(installedJson, JSON.stringify(manifest, null, 2));
 		await execFileAsync(
 			'npm',

@@ -180,7 +180,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 		expect(done.status).toBe('success');
 		expect(branchesThatRan(done)).toEqual(['confirm']);
 		const waitRuns = done.data?.resultData?.runData?.[WAIT_NODE] ?? [];
-		expect(waitRuns[waitRuns.length - 1].data.main[0][0].json).toMatchObject({
+		expect(waitRuns[waitRuns.length - 1].data!.main![0]![0].json).toMatchObject({
 			outcome: 'reply',
 			decision: 'confirm',
 			messageId: message.message_id,

@@ -198,9 +198,9 @@ describe('queue mode: main + 2 webhook processes + 2 workers on Postgres and Red
 		for (const execution of executions) {
 			expect(execution.status).toBe('success');
 			const [event] = nodeOutput(execution, TRIGGER_NODE);
-			const message = byReply.get(event.id);
+			const message = byReply.get(event.id as string);
 			expect(message).toBeDefined();
-			runs.set(event.id, (runs.get(event.id) ?? 0) + 1);
+			runs.set(event.id as string, (runs.get(event.id as string) ?? 0) + 1);
 			expect(event).toMatchObject({
 				event: 'reply',
 				intent: 'confirm',
@@ -296,7 +296,7 @@ describe('queue mode: main + 2 webhook processes + 2 workers on Postgres and Red
 		);
 		for (const execution of executions) {
 			const [event] = nodeOutput(execution, TRIGGER_NODE);
-			const entry = event && perEvent.get(event.id);
+			const entry = event && perEvent.get(event.id as string);
 			if (!entry) continue;
 			entry.executions += 1;
 			if (execution.status === 'error') entry.errors += 1;

@@ -542,7 +542,7 @@ describe('reliability: inbound hostility against the production webhook URL', ()
 		for (const e of all.slice(0, TEXTS.length)) {
 			const full = await env.n8n.api.getExecution(e.id, true);
 			const [out] = nodeOutput(full, 'MessageMedia Trigger');
-			got.set(out.id, out.text);
+			got.set(out.id as string, out.text as string);
 		}
 		TEXTS.forEach((text, i) =>
 			expect({ i, text: got.get(ids[i]) }).toEqual({ i, text: text.trim() }),

@@ -119,7 +119,7 @@ describe('real n8n runtime', () => {
 		const [execution] = await n8n.api.waitForExecutions(wf.id, 1, { timeoutMs: 30_000 });
 		expect(execution.status).toBe('success');
 		expect(execution.mode).toBe('webhook');
-		const out = execution.data.resultData.runData.Webhook[0].data.main[0][0].json;
+		const out = execution.data!.resultData!.runData!.Webhook[0].data!.main![0]![0].json;
 		expect(out.body).toEqual({ hello: 'world' });
 
 		// The API key carries execution:delete.

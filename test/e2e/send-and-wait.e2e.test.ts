@@ -319,7 +319,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			metadata: { appointmentId: 'A-2002' },
 		});
 		expect(typeof item.waitedUntil).toBe('string');
-		timings.timeoutLateByMs = new Date(done.stoppedAt!).getTime() - Date.parse(item.waitedUntil);
+		timings.timeoutLateByMs = new Date(done.stoppedAt!).getTime() - Date.parse(item.waitedUntil as string);
 		expect(timings.timeoutLateByMs).toBeGreaterThanOrEqual(0);
 		expect(await executionsOf(wf.id)).toHaveLength(1);
 		// The delivered DRs during the wait did not resume it early: they were answered 200.
@@ -559,7 +559,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		// The Send and Wait node's own output after resume is the reply too.
 		const waitRuns = runsOf(done, WAIT_NODE);
 		const lastRun = waitRuns[waitRuns.length - 1];
-		expect(lastRun.data.main[0][0].json.outcome).toBe('reply');
+		expect(lastRun.data!.main![0]![0].json.outcome).toBe('reply');
 
 		await n8n.api.deactivate(wf.id);
 		timings.forgedScenarioMs = Date.now() - t0;

@@ -170,7 +170,7 @@ describe('installed as a user installs it', () => {
 			await env.sandbox.sendMessage('+61491570170', 'will arrive');
 			const all = await env.n8n.api.waitForExecutions(entry.id, 3, { timeoutMs: 30_000 });
 			const routed = all.slice(1).map((e) => ({
-				status: nodeOutput(e, 'Delivery failed')[0]?.status,
+				status: nodeOutput(e, 'Delivery failed')[0]?.status as string,
 				ran: nodesRun(e).filter((n) => n !== 'Delivery failed' && n !== 'Why?'),
 			}));
 			expect(routed.sort((a, b) => a.status.localeCompare(b.status))).toEqual([

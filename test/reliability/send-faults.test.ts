@@ -16,7 +16,7 @@ import { testRetry, useRetryPolicy } from '../helpers/retry';
 const FULL = process.env.RELIABILITY_FULL === '1';
 const TOTAL = Number(process.env.SEND_FAULT_MESSAGES ?? (FULL ? 10_000 : 2_000));
 // Generous under FULL: 6 executions share this process with the sandbox, so a 202 can be late.
-const TIMEOUT_MS = FULL ? 10_000 : 2_000;
+const TIMEOUT_MS = FULL ? 10_000 : 1_000;
 /** A 429 was never accepted, so the transport may retry it more often than a 5xx. */
 const RATE_LIMITED_ATTEMPTS = DEFAULT_RETRY_POLICY.maxRateLimitedAttempts;
 jest.setTimeout(FULL ? 20 * 60_000 : 120_000);

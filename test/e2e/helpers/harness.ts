@@ -41,6 +41,25 @@ const BASIC = `Basic ${Buffer.from(
 /** A webhook as the sandbox's control API lists it. */
 export type SandboxWebhook = WebhookRecord & { account_id: string };
 
+/** A message as the sandbox's API and control API return it (the public message object). */
+export interface SandboxMessage {
+	message_id: string;
+	status: string;
+	content: string;
+	destination_number: string;
+	source_number?: string;
+	callback_url: string;
+	delivery_report?: boolean;
+	metadata?: Record<string, string>;
+	[key: string]: unknown;
+}
+
+/** A reply the sandbox injected (POST /_sandbox/replies). */
+export interface SandboxReply {
+	reply_id: string;
+	[key: string]: unknown;
+}
+
 /** One delivery attempt as the sandbox's control API logs it. */
 export type WebhookDelivery = DeliveryLogEntry;
 
@@ -53,7 +72,7 @@ export class SandboxClient {
 	}
 
 	/** MessageMedia API call with the demo Basic credentials; throws on an unexpected status. */
-	async api<T = any>(method: string, apiPath: string, body?: unknown, ok = [200, 201, 202, 204]) {
+	async api<T = unknown>(method: string, apiPath: string, body?: unknown, ok = [200, 201, 202, 204]) {
 		const res = await http<T>(method, `${this.url}${apiPath}`, body, { authorization: BASIC });
 		if (!ok.includes(res.status)) {
 			throw new Error(`sandbox ${method} ${apiPath} -> ${res.status}: ${res.text.slice(0, 500)}`);
@@ -61,7 +80,7 @@ export class SandboxClient {
 		return res.json as T;
 	}
 
-	async control<T = any>(method: string, controlPath: string, body?: unknown): Promise<T> {
+	async control<T = unknown>(method: string, controlPath: string, body?: unknown): Promise<T> {
 		const res = await http<T>(method, `${this.url}/_sandbox${controlPath}`, body);
 		if (res.status >= 300) {
 			throw new Error(`sandbox ${method} /_sandbox${controlPath} -> ${res.status}: ${res.text}`);
@@ -100,21 +119,21 @@ export class SandboxClient {
 		return this.control('GET', '/counters');
 	}
 
-	async messages(): Promise<Array<Record<string, any>>> {
-		return (await this.control<{ messages: Array<Record<string, any>> }>('GET', '/messages'))
+	async messages(): Promise<SandboxMessage[]> {
+		return (await this.control<{ messages: SandboxMessage[] }>('GET', '/messages'))
 			.messages;
 	}
 
 	/** Sends one message through the MessageMedia API (not through n8n). */
 	async sendMessage(destination: string, content: string, metadata?: Record<string, string>) {
-		const res = await this.api<{ messages: Array<Record<string, any>> }>('POST', '/v1/messages', {
+		const res = await this.api<{ messages: SandboxMessage[] }>('POST', '/v1/messages', {
 			messages: [{ content, destination_number: destination, ...(metadata ? { metadata } : {}) }],
 		});
 		return res.messages[0];
 	}
 
 	injectReply(body: Record<string, unknown>) {
-		return this.control<Record<string, any>>('POST', '/replies', body);
+		return this.control<SandboxReply>('POST', '/replies', body);
 	}
 }
 
@@ -387,10 +406,14 @@ export async function deactivateTrigger(
 }
 
 /** The output items of a node's first run in an execution (with data). */
-export function nodeOutput(execution: N8nExecution, nodeName: string, output = 0): any[] {
+export function nodeOutput(
+	execution: N8nExecution,
+	nodeName: string,
+	output = 0,
+): Array<Record<string, unknown>> {
 	const runs = execution.data?.resultData?.runData?.[nodeName];
 	if (!runs) return [];
-	return (runs[0]?.data?.main?.[output] ?? []).map((item: { json: unknown }) => item.json);
+	return (runs[0]?.data?.main?.[output] ?? []).map((item) => item.json);
 }
 
 /** The names of the nodes that ran in an execution. */

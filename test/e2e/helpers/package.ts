@@ -100,7 +100,7 @@ async function build(): Promise<string> {
 		fs.writeFileSync(path.join(tmp, COMPLETE), new Date().toISOString());
 		try {
 			fs.renameSync(tmp, final);
-		} catch (error) {
+		} catch {
 			if (fs.existsSync(path.join(final, COMPLETE))) {
 				// Another process finished the same build first: use theirs.
 				fs.rmSync(tmp, { recursive: true, force: true });

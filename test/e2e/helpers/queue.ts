@@ -109,7 +109,7 @@ export function appointmentWorkflow(
 	const wf = rewriteCredentials(example, env.credential.id, env.credential.name);
 	const webhookId = uniqueWebhookId();
 	const nodes = wf.nodes.map((n) => (n.name === TRIGGER_NODE ? { ...n, webhookId } : n));
-	const connections = { ...(wf.connections as Record<string, any>) };
+	const connections = { ...(wf.connections as Record<string, unknown>) };
 	if (opts.removeDuplicates) {
 		const trigger = nodes.find((n) => n.name === TRIGGER_NODE)!;
 		nodes.push({

@@ -7,8 +7,9 @@ import { createHmac } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import type { N8nExecution, N8nWorkflow } from '../../../scripts/n8n/n8n';
+import type { N8nExecution, N8nNodeRun, N8nWorkflow } from '../../../scripts/n8n/n8n';
 import { http } from './harness';
+import type { SandboxMessage, SandboxReply } from './harness';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e-send-and-wait');
@@ -70,7 +71,7 @@ export interface CallbackDelivery {
 export class SandboxControl {
 	constructor(readonly url: string) {}
 
-	async control<T = any>(method: string, controlPath: string, body?: unknown): Promise<T> {
+	async control<T = unknown>(method: string, controlPath: string, body?: unknown): Promise<T> {
 		const res = await http<T>(method, `${this.url}/_sandbox${controlPath}`, body);
 		if (res.status >= 300) {
 			throw new Error(`sandbox ${method} /_sandbox${controlPath} -> ${res.status}: ${res.text}`);
@@ -78,8 +79,8 @@ export class SandboxControl {
 		return res.json;
 	}
 
-	async messages(): Promise<Array<Record<string, any>>> {
-		return (await this.control<{ messages: Array<Record<string, any>> }>('GET', '/messages'))
+	async messages(): Promise<SandboxMessage[]> {
+		return (await this.control<{ messages: SandboxMessage[] }>('GET', '/messages'))
 			.messages;
 	}
 
@@ -93,7 +94,7 @@ export class SandboxControl {
 	}
 
 	injectReply(messageId: string, content: string) {
-		return this.control<Record<string, any>>('POST', '/replies', {
+		return this.control<SandboxReply>('POST', '/replies', {
 			message_id: messageId,
 			content,
 		});
@@ -149,7 +150,7 @@ export function signResumeUrl(url: string, secret: string): string {
 
 // ------------------------------------------------------------------------------------ run data
 
-export function runsOf(execution: N8nExecution, node: string): any[] {
+export function runsOf(execution: N8nExecution, node: string): N8nNodeRun[] {
 	return execution.data?.resultData?.runData?.[node] ?? [];
 }
 
@@ -158,12 +159,14 @@ export function nodesThatRan(execution: N8nExecution): string[] {
 }
 
 /** Items per Switch output of the Switch's last run. */
-export function switchOutputs(execution: N8nExecution): Record<BranchKey, any[]> {
+export function switchOutputs(
+	execution: N8nExecution,
+): Record<BranchKey, Array<Record<string, unknown>>> {
 	const runs = runsOf(execution, SWITCH_NODE);
-	const main: any[][] = runs[runs.length - 1]?.data?.main ?? [];
-	const out = {} as Record<BranchKey, any[]>;
+	const main = runs[runs.length - 1]?.data?.main ?? [];
+	const out = {} as Record<BranchKey, Array<Record<string, unknown>>>;
 	BRANCHES.forEach((b, i) => {
-		out[b.key] = (main[i] ?? []).map((item: any) => item.json);
+		out[b.key] = (main[i] ?? []).map((item) => item.json);
 	});
 	return out;
 }
