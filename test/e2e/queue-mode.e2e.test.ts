@@ -14,6 +14,7 @@ import {
 	N8nExecution,
 	nodeOutput,
 	pollUntil,
+	SandboxMessage,
 	saveArtifact,
 	triggerUrl,
 	uniqueWebhookId,
@@ -37,7 +38,60 @@ const RETRIED_EVENTS = FULL ? 100 : Number(process.env.QUEUE_RETRIED_EVENTS ?? 4
 const COPIES = 3;
 const SEND_COUNT = 10_000;
 
-const results: Record<string, any> = { size: FULL ? 'full' : 'ci', startedAt: new Date() };
+/** What retriedEvents() measures for one scenario. */
+interface RetrySummary {
+	events: number;
+	copiesPerEvent: number;
+	deliveryAttempts: number;
+	deliveryStatuses: Record<string, number>;
+	eventsOnTwoProcesses: number;
+	executions: number;
+	eventsWithDuplicateExecutions: number;
+	duplicateExecutionRate: number;
+	extraExecutions: number;
+	errorExecutions: number;
+	eventsWithDuplicateDownstream: number;
+	eventsWithoutDownstream: number;
+	confirmationsSent: number;
+	appointmentsConfirmedTwiceOrMore: number;
+}
+
+/** The figures this file collects (queue-mode.results.json). */
+interface QueueModeResults {
+	size: string;
+	startedAt: Date;
+	clusterStartSeconds?: number;
+	wallSeconds?: number;
+	restartAllSeconds?: number;
+	activation?: { afterActivate: number; afterDeactivate: number; afterRestartAll: number };
+	repliesDeliveryStatuses?: Record<string, number>;
+	repliesExecutions?: number;
+	replies?: {
+		injected: number;
+		executions: number;
+		deliveryStatuses?: Record<string, number>;
+		retriedReplies: number;
+		extraExecutions: number;
+		perWebhookProcess: number[];
+		perWorker: number[];
+		seconds: number;
+		perSecond: number;
+	};
+	retriesTriggerOnly?: RetrySummary;
+	removeDuplicatesLostResponse?: RetrySummary;
+	removeDuplicatesSimultaneous?: RetrySummary;
+	redisClaimLostResponse?: RetrySummary;
+	redisClaimSimultaneous?: RetrySummary;
+	sending?: {
+		messages: number;
+		postRequests: number;
+		accepted: number;
+		worker: number | undefined;
+		seconds: number;
+	};
+}
+
+const results: QueueModeResults = { size: FULL ? 'full' : 'ci', startedAt: new Date() };
 const t0 = Date.now();
 
 /** A destination that is none of the sandbox's reserved numbers. */
@@ -71,18 +125,16 @@ describe('queue mode: main + 2 webhook processes + 2 workers on Postgres and Red
 
 	/** Sends `count` appointment messages (through the API, not n8n) and returns them. */
 	async function appointmentMessages(count: number, tag: string) {
-		const out: Array<Record<string, any>> = [];
+		const out: SandboxMessage[] = [];
 		for (let i = 0; i < count; i += 100) {
 			const batch = Array.from({ length: Math.min(100, count - i) }, (_, j) => ({
 				content: `Reply YES to confirm ${tag}-${i + j}`,
 				destination_number: phone(phoneSeq++),
 				metadata: { appointmentId: `${tag}-${i + j}` },
 			}));
-			const res = await env.sandbox.api<{ messages: Array<Record<string, any>> }>(
-				'POST',
-				'/v1/messages',
-				{ messages: batch },
-			);
+			const res = await env.sandbox.api<{ messages: SandboxMessage[] }>('POST', '/v1/messages', {
+				messages: batch,
+			});
 			out.push(...res.messages);
 		}
 		return out;
@@ -207,12 +259,12 @@ describe('queue mode: main + 2 webhook processes + 2 workers on Postgres and Red
 				text: 'yes',
 				from: message!.destination_number,
 				messageId: message!.message_id,
-				metadata_appointmentId: message!.metadata.appointmentId,
+				metadata_appointmentId: message!.metadata!.appointmentId,
 			});
 			const [confirmation] = nodeOutput(execution, 'Send confirmation');
 			expect(confirmation).toMatchObject({
 				destination: message!.destination_number,
-				content: `Thanks! Appointment ${message!.metadata.appointmentId} is confirmed.`,
+				content: `Thanks! Appointment ${message!.metadata!.appointmentId} is confirmed.`,
 			});
 		}
 		for (const id of replyIds) {
@@ -564,7 +616,7 @@ function resultsTable(): string {
 			`| Replies | ${r.replies.injected} injected → ${r.replies.executions} executions (delivery statuses ${JSON.stringify(r.replies.deliveryStatuses)}; ${r.replies.retriedReplies} replies retried after a timeout, ${r.replies.extraExecutions} extra executions); webhook processes ${r.replies.perWebhookProcess.join(' / ')}; workers ${r.replies.perWorker.join(' / ')}; ${r.replies.seconds} s (${r.replies.perSecond}/s) |`,
 		);
 	}
-	const retry = (label: string, s: any) =>
+	const retry = (label: string, s: RetrySummary | undefined) =>
 		s &&
 		rows.push(
 			`| ${label} | ${s.events} events × ${s.copiesPerEvent} (${s.deliveryAttempts} attempts, ${JSON.stringify(s.deliveryStatuses)}); on 2 processes: ${s.eventsOnTwoProcesses}; executions ${s.executions}; events with duplicate executions ${s.eventsWithDuplicateExecutions} (rate ${s.duplicateExecutionRate}); duplicate downstream runs ${s.eventsWithDuplicateDownstream}; confirmations sent ${s.confirmationsSent}, appointments confirmed ≥2× ${s.appointmentsConfirmedTwiceOrMore}; error executions ${s.errorExecutions} |`,

@@ -140,7 +140,6 @@ describe('reliability: acknowledging MessageMedia after the workflow has finishe
 				};
 			}
 			results[name] = summary;
-			// eslint-disable-next-line no-console
 			console.log(`acknowledge, ${name}: ${JSON.stringify(summary)}`);
 
 			// Control: the stop did cut off executions whose events MessageMedia saw answered, so

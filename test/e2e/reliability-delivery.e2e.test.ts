@@ -71,7 +71,6 @@ describe('reliability: delivery guarantees', () => {
 			wallMs: wall,
 			deliveries: stats.webhookDeliveries,
 		};
-		// eslint-disable-next-line no-console
 		console.log(`burst: ${JSON.stringify(results.burst)}`);
 		expect(duplicates(ids)).toEqual([]);
 		expect(count).toBe(BURST);
@@ -184,7 +183,6 @@ describe('reliability: delivery guarantees', () => {
 				).length;
 			}
 			results[name] = summary;
-			// eslint-disable-next-line no-console
 			console.log(`${name}: ${JSON.stringify(summary)}`);
 			// The 5 x 60 s window (300 s) covers any restart here: nothing is lost.
 			expect((summary[configs[0].label] as { lost: number }).lost).toBe(0);

@@ -472,7 +472,6 @@ describe('reliability: inbound hostility against the production webhook URL', ()
 			}
 			await expectN8nAlive(env);
 		}
-		// eslint-disable-next-line no-console
 		console.log(
 			table
 				.map((r) => `${String(r.status).padEnd(4)} ${r.name}: ${r.answer.replace(/\s+/g, ' ')}`)
@@ -605,7 +604,6 @@ describe('reliability: inbound hostility against the production webhook URL', ()
 		expect(list.filter((e) => e.status !== 'success')).toEqual([]);
 		await expectExactlyExecutions(env, wf.signed, beforeSigned, { settleMs: 0 });
 		await expectN8nAlive(env);
-		// eslint-disable-next-line no-console
 		console.log(
 			`interleaved ${INTERLEAVED}+${INTERLEAVED}: ${wall} ms; hostile answered 503 by n8n: ${busy}; genuine deliveries retried: ${retried}`,
 		);
@@ -638,7 +636,6 @@ describe('reliability: inbound hostility against the production webhook URL', ()
 			answer: list.map((e) => `${e.id}:${e.status}`).join(', '),
 			ms: 0,
 		});
-		// eslint-disable-next-line no-console
 		console.log(`deep extra field: HTTP ${r.status}, executions ${table[table.length - 1].answer}`);
 		expect(list.length).toBeLessThanOrEqual(r.status === 200 ? 1 : 0);
 	});

@@ -297,7 +297,6 @@ describe('reliability: webhook lifecycle soak', () => {
 				testExpiryMs: testExpiries,
 			};
 			log.push(summary);
-			// eslint-disable-next-line no-console
 			console.log(`lifecycle soak: ${JSON.stringify(summary)}`);
 			expect(totals).toEqual({ orphans: 0, duplicates: 0, missing: 0, stale: 0 });
 			// The secret still authenticates after all of it.

@@ -45,6 +45,7 @@ import {
 	switchOutputs,
 	WAIT_NODE,
 } from './helpers/sendAndWait';
+import type { SandboxMessage } from './helpers/harness';
 
 /** Known to the test so that it can sign a resume URL exactly as n8n does (forgery case d). */
 const HMAC_SECRET = randomBytes(32).toString('hex');
@@ -137,7 +138,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 	}
 
 	/** The message the node sent for `appointmentId`, as the sandbox stored it. */
-	async function sentMessage(appointmentId: string): Promise<Record<string, any>> {
+	async function sentMessage(appointmentId: string): Promise<SandboxMessage> {
 		const messages = await pollUntil(
 			`the sandbox message for ${appointmentId}`,
 			() => sandbox.messages(),
@@ -148,7 +149,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		return mine[0];
 	}
 
-	function expectCallbackUrlFor(message: Record<string, any>, executionId: string) {
+	function expectCallbackUrlFor(message: SandboxMessage, executionId: string) {
 		const callback = new URL(message.callback_url);
 		const prefix = `${n8n.webhookUrl}webhook-waiting/${executionId}/`;
 		expect(message.callback_url.startsWith(prefix)).toBe(true);
@@ -319,7 +320,8 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			metadata: { appointmentId: 'A-2002' },
 		});
 		expect(typeof item.waitedUntil).toBe('string');
-		timings.timeoutLateByMs = new Date(done.stoppedAt!).getTime() - Date.parse(item.waitedUntil as string);
+		timings.timeoutLateByMs =
+			new Date(done.stoppedAt!).getTime() - Date.parse(item.waitedUntil as string);
 		expect(timings.timeoutLateByMs).toBeGreaterThanOrEqual(0);
 		expect(await executionsOf(wf.id)).toHaveLength(1);
 		// The delivered DRs during the wait did not resume it early: they were answered 200.

@@ -86,7 +86,11 @@ describe('MessageMedia Send in real n8n: 250 appointments', () => {
 	}
 
 	/** Every accepted item carries its sandbox message id, destination and metadata. */
-	async function expectSent(items: any[], list: Appointment[], failedIndex: number) {
+	async function expectSent(
+		items: Array<Record<string, unknown>>,
+		list: Appointment[],
+		failedIndex: number,
+	) {
 		const messages = await env.sandbox.messages();
 		expect(messages).toHaveLength(COUNT - 1);
 		const byDestination = new Map(messages.map((m) => [m.destination_number, m]));

@@ -27,6 +27,7 @@ import {
 	triggerWorkflow,
 	WebhookDelivery,
 } from './helpers/harness';
+import type { SandboxMessage } from './helpers/harness';
 import { REPO_ROOT } from './helpers/package';
 
 const CUSTOMER = '+61491570156';
@@ -47,7 +48,7 @@ describe('MessageMedia Trigger events in real n8n', () => {
 		let webhookId: string;
 		let url: string;
 		let hook: SandboxWebhook;
-		let appointmentMessage: Record<string, any>;
+		let appointmentMessage: SandboxMessage;
 
 		beforeAll(async () => {
 			await env.sandbox.reset();

@@ -1,6 +1,6 @@
 import { createHmac } from 'crypto';
 import { DEMO_CREDENTIALS, startSandbox, SandboxHandle } from '../../sandbox';
-import { BASIC, call, hmacHeaders } from './helpers';
+import { BASIC, call, CountersBody, hmacHeaders, MessagesBody } from './helpers';
 
 const UNAUTHORISED = { message: 'Invalid authentication credentials' };
 const BODY = JSON.stringify({
@@ -106,12 +106,12 @@ describe('sandbox auth', () => {
 		// A body that differs from the signed one by a single byte.
 		const r = await call(sb.url, 'POST', '/v1/messages', BODY + ' ', good);
 		expect(r.status).toBe(401);
-		const counters = (await call(sb.url, 'GET', '/_sandbox/counters')).json;
+		const counters = (await call<CountersBody>(sb.url, 'GET', '/_sandbox/counters')).json;
 		expect(counters.messagesAccepted).toBe(2);
 	});
 
 	it('keeps sub-account data apart via the Account header', async () => {
-		const send = await call(sb.url, 'POST', '/v1/messages', BODY, {
+		const send = await call<MessagesBody>(sb.url, 'POST', '/v1/messages', BODY, {
 			Authorization: BASIC,
 			Account: 'SubAccount1',
 		});

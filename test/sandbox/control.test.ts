@@ -1,5 +1,5 @@
 import { startSandbox, SandboxHandle } from '../../sandbox';
-import { call } from './helpers';
+import { call, CountersBody, MessagesBody } from './helpers';
 
 const ONE = { messages: [{ content: 'fault test', destination_number: '+61491570156' }] };
 
@@ -11,7 +11,7 @@ describe('sandbox control API', () => {
 	afterAll(() => sb.close());
 	beforeEach(() => call(sb.url, 'POST', '/_sandbox/reset'));
 
-	const messages = async () => (await call(sb.url, 'GET', '/_sandbox/messages')).json;
+	const messages = async () => (await call<MessagesBody>(sb.url, 'GET', '/_sandbox/messages')).json;
 
 	it('injects 429 with Retry-After and no side effect', async () => {
 		const f = await call(sb.url, 'POST', '/_sandbox/faults', {
@@ -102,12 +102,12 @@ describe('sandbox control API', () => {
 	});
 
 	it('counts requests and responses by route pattern', async () => {
-		const sent = await call(sb.url, 'POST', '/v1/messages', ONE);
+		const sent = await call<MessagesBody>(sb.url, 'POST', '/v1/messages', ONE);
 		await call(sb.url, 'POST', '/v1/messages', ONE);
 		await call(sb.url, 'GET', `/v1/messages/${sent.json.messages[0].message_id}`);
 		await call(sb.url, 'GET', '/v1/messages/00000000-0000-4000-8000-000000000000');
 		await call(sb.url, 'GET', '/v1/replies', undefined, {});
-		const c = (await call(sb.url, 'GET', '/_sandbox/counters')).json;
+		const c = (await call<CountersBody>(sb.url, 'GET', '/_sandbox/counters')).json;
 		expect(c.requests).toEqual({
 			'POST /v1/messages': 2,
 			'GET /v1/messages/:id': 2,
@@ -135,7 +135,7 @@ describe('sandbox control API', () => {
 		expect(cfg).toMatchObject({ drIntervalMs: 1000, lookupsAvailable: true, retryDelayScale: 1 });
 		expect((await call(sb.url, 'GET', '/_sandbox/faults')).json).toEqual({});
 		expect((await call(sb.url, 'GET', '/v1/lookups/phone/+61491570156')).status).toBe(200);
-		const c = (await call(sb.url, 'GET', '/_sandbox/counters')).json;
+		const c = (await call<CountersBody>(sb.url, 'GET', '/_sandbox/counters')).json;
 		expect(c.messagesAccepted).toBe(0);
 		expect(c.requests).toEqual({ 'GET /v1/lookups/phone/:number': 1 });
 	});

@@ -4,7 +4,15 @@
  */
 import { verify } from 'crypto';
 import { startSandbox, SandboxHandle } from '../../sandbox';
-import { call, Receiver, startReceiver } from './helpers';
+import {
+	call,
+	MessageBody,
+	MessagesBody,
+	Receiver,
+	ReplyBody,
+	SignatureKeyBody,
+	startReceiver,
+} from './helpers';
 
 const DEFAULT_SENDER = '+61491570200';
 
@@ -26,7 +34,7 @@ describe('sandbox fidelity to MessageMedia', () => {
 	});
 
 	const send = async (message: Record<string, unknown>) => {
-		const r = await call(sb.url, 'POST', '/v1/messages', {
+		const r = await call<MessagesBody>(sb.url, 'POST', '/v1/messages', {
 			messages: [{ content: 'Reply YES', destination_number: '+61491570156', ...message }],
 		});
 		expect(r.status).toBe(202);
@@ -34,7 +42,10 @@ describe('sandbox fidelity to MessageMedia', () => {
 	};
 
 	const enableKey = async (digest = 'SHA256') => {
-		const key = await call(sb.url, 'POST', '/v1/iam/signature_keys', { digest, cipher: 'RSA' });
+		const key = await call<SignatureKeyBody>(sb.url, 'POST', '/v1/iam/signature_keys', {
+			digest,
+			cipher: 'RSA',
+		});
 		await call(sb.url, 'PATCH', '/v1/iam/signature_keys/enabled', { key_id: key.json.key_id });
 		return {
 			id: key.json.key_id as string,
@@ -50,9 +61,9 @@ describe('sandbox fidelity to MessageMedia', () => {
 			callback_url: `${rx.url}/dr`,
 		});
 		expect(m.status).toBe('queued');
-		expect((await call(sb.url, 'GET', `/v1/messages/${m.message_id}`)).json.status).toBe(
-			'scheduled',
-		);
+		expect(
+			(await call<MessageBody>(sb.url, 'GET', `/v1/messages/${m.message_id}`)).json.status,
+		).toBe('scheduled');
 		const [first] = await rx.waitFor(1, (r) => r.url === '/dr');
 		expect(JSON.parse(first.body).status).toBe('enroute');
 		expect(Date.parse(JSON.parse(first.body).date_received)).toBeGreaterThanOrEqual(at);
@@ -102,13 +113,12 @@ describe('sandbox fidelity to MessageMedia', () => {
 		});
 		const unsourced = await send({});
 		const sourced = await send({ source_number: 'ACME', source_number_type: 'ALPHANUMERIC' });
-		const listed = (await call(sb.url, 'GET', '/_sandbox/messages')).json.messages;
-		const sentFrom = (id: string) =>
-			listed.find((x: { message_id: string }) => x.message_id === id).sent_from;
+		const listed = (await call<MessagesBody>(sb.url, 'GET', '/_sandbox/messages')).json.messages;
+		const sentFrom = (id: string) => listed.find((x) => x.message_id === id)!.sent_from;
 		expect(sentFrom(unsourced.message_id)).toBe(DEFAULT_SENDER);
 		expect(sentFrom(sourced.message_id)).toBe('ACME');
 
-		const reply = await call(sb.url, 'POST', '/_sandbox/replies', {
+		const reply = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
 			message_id: unsourced.message_id,
 			content: 'YES',
 		});

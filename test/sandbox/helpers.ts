@@ -2,6 +2,62 @@ import { createHash, createHmac } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import { DEMO_CREDENTIALS } from '../../sandbox';
+import type { DeliveryLogEntry, DeliveryStats, Json } from '../../sandbox/store';
+
+/** A message as the sandbox's API returns it. */
+export interface MessageBody extends Json {
+	message_id: string;
+	status: string;
+	content: string;
+	destination_number: string;
+	source_number?: string;
+	metadata?: Record<string, string>;
+}
+
+/** POST /v1/messages and GET /_sandbox/messages. */
+export interface MessagesBody {
+	messages: MessageBody[];
+	count?: number;
+}
+
+/** GET /_sandbox/counters. */
+export interface CountersBody {
+	requests: Record<string, number>;
+	responses: Record<string, number>;
+	messagesAccepted: number;
+	uniqueContents: number;
+	webhookDeliveries: DeliveryStats;
+	callbackDeliveries: DeliveryStats;
+	pendingJobs: number;
+}
+
+/** GET /_sandbox/webhook-deliveries. */
+export interface DeliveriesBody {
+	deliveries: DeliveryLogEntry[];
+}
+
+/** POST /v1/iam/signature_keys. */
+export interface SignatureKeyBody extends Json {
+	key_id: string;
+	public_key: string;
+}
+
+/** An error answer: a message and, for validation errors, one detail per problem. */
+export interface ErrorBody {
+	message: string;
+	details?: string[];
+}
+
+/** A page of a list the API pages with a next_uri or next_token. */
+export interface Pagination {
+	next_uri?: string;
+	next_token?: string | null;
+}
+
+/** An injected reply (POST /_sandbox/replies). */
+export interface ReplyBody extends Json {
+	reply_id: string;
+}
 
 export const BASIC =
 	'Basic ' +
@@ -48,31 +104,32 @@ export function hmacHeaders(
 	return headers;
 }
 
-export interface ApiResponse {
+export interface ApiResponse<T = unknown> {
 	status: number;
 	headers: Headers;
 	text: string;
-	json: any;
+	/** The parsed body, or undefined when it is empty or not JSON. */
+	json: T;
 }
 
-export async function call(
+export async function call<T = unknown>(
 	base: string,
 	method: string,
 	path: string,
 	body?: unknown,
 	headers: Record<string, string> = { Authorization: BASIC },
-): Promise<ApiResponse> {
+): Promise<ApiResponse<T>> {
 	const res = await fetch(base + path, {
 		method,
 		headers: { 'Content-Type': 'application/json', ...headers },
 		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 	});
 	const text = await res.text();
-	let json: any;
+	let json: T;
 	try {
-		json = text ? JSON.parse(text) : undefined;
+		json = text ? (JSON.parse(text) as T) : (undefined as T);
 	} catch {
-		json = undefined;
+		json = undefined as T;
 	}
 	return { status: res.status, headers: res.headers, text, json };
 }

@@ -1,6 +1,29 @@
 import { verify } from 'crypto';
 import { startSandbox, SandboxHandle } from '../../sandbox';
-import { BASIC, call, startReceiver, Receiver, waitUntil } from './helpers';
+import type { Webhook } from '../../sandbox/store';
+import {
+	BASIC,
+	call,
+	CountersBody,
+	DeliveriesBody,
+	ErrorBody,
+	MessagesBody,
+	Receiver,
+	ReplyBody,
+	SignatureKeyBody,
+	startReceiver,
+	waitUntil,
+} from './helpers';
+
+/** A webhook as the Webhooks Management API answers it, or its error. */
+type WebhookBody = Webhook & Partial<ErrorBody>;
+
+/** GET /v1/webhooks/messages. */
+interface WebhookPage {
+	page: number;
+	pageSize: number;
+	pageData: Webhook[];
+}
 
 const REPLY_TEMPLATE =
 	'{"event":"reply","reply_id":"$!replyId","message_id":"$!messageId","source":"$!sourceAddress",' +
@@ -28,7 +51,7 @@ describe('sandbox webhooks', () => {
 	});
 
 	const create = (over: Record<string, unknown> = {}) =>
-		call(sb.url, 'POST', '/v1/webhooks/messages', {
+		call<WebhookBody>(sb.url, 'POST', '/v1/webhooks/messages', {
 			url: `${rx.url}/hook`,
 			method: 'POST',
 			encoding: 'JSON',
@@ -51,8 +74,10 @@ describe('sandbox webhooks', () => {
 			retries: 0,
 		});
 		const id = c.json.id;
-		expect((await call(sb.url, 'GET', `/v1/webhooks/messages/${id}`)).json.id).toBe(id);
-		const p = await call(sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, {
+		expect((await call<WebhookBody>(sb.url, 'GET', `/v1/webhooks/messages/${id}`)).json.id).toBe(
+			id,
+		);
+		const p = await call<WebhookBody>(sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, {
 			events: ['DELIVERED_DR'],
 		});
 		expect(p.status).toBe(200);
@@ -107,20 +132,20 @@ describe('sandbox webhooks', () => {
 
 	it('pages with page and page_size or pageSize', async () => {
 		for (let i = 0; i < 12; i++) await create({ url: `${rx.url}/h${i}` });
-		const p0 = await call(sb.url, 'GET', '/v1/webhooks/messages');
+		const p0 = await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages');
 		expect(p0.json.page).toBe(0);
 		expect(p0.json.pageSize).toBe(10);
 		expect(p0.json.pageData).toHaveLength(10);
-		const p1 = await call(sb.url, 'GET', '/v1/webhooks/messages?page=1&pageSize=10');
+		const p1 = await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages?page=1&pageSize=10');
 		expect(p1.json.pageData).toHaveLength(2);
-		const p2 = await call(sb.url, 'GET', '/v1/webhooks/messages?page=2&page_size=5');
-		expect(p2.json.pageData.map((w: any) => w.url)).toEqual([`${rx.url}/h10`, `${rx.url}/h11`]);
+		const p2 = await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages?page=2&page_size=5');
+		expect(p2.json.pageData.map((w) => w.url)).toEqual([`${rx.url}/h10`, `${rx.url}/h11`]);
 		expect((await call(sb.url, 'GET', '/v1/webhooks/messages?page_size=101')).status).toBe(400);
 	});
 
 	it('delivers an injected reply with the rendered template, headers and metadata', async () => {
 		await create({ headers: { 'X-Token': 'abc' } });
-		const send = await call(sb.url, 'POST', '/v1/messages', {
+		const send = await call<MessagesBody>(sb.url, 'POST', '/v1/messages', {
 			messages: [
 				{
 					content: 'Ping',
@@ -132,7 +157,10 @@ describe('sandbox webhooks', () => {
 		});
 		const id = send.json.messages[0].message_id;
 		const content = 'He said "yes" \\ ok\nnew line 😀 café';
-		const inj = await call(sb.url, 'POST', '/_sandbox/replies', { message_id: id, content });
+		const inj = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
+			message_id: id,
+			content,
+		});
 		expect(inj.status).toBe(201);
 		const [hook] = await rx.waitFor(1, (r) => r.url === '/hook');
 		expect(hook.headers['content-type']).toBe('application/json');
@@ -185,7 +213,7 @@ describe('sandbox webhooks', () => {
 
 	it('delivers the same reply N times with deliveries, retryCount 0..N-1', async () => {
 		await create();
-		const inj = await call(sb.url, 'POST', '/_sandbox/replies', {
+		const inj = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
 			source_number: '+61491570999',
 			content: 'unsolicited',
 			deliveries: 3,
@@ -223,12 +251,12 @@ describe('sandbox webhooks', () => {
 		});
 		const hits = await rx.waitFor(3, (r) => r.url === '/hook');
 		expect(hits.map((h) => JSON.parse(h.body).retry)).toEqual(['0', '1', '2']);
-		const counters = (await call(sb.url, 'GET', '/_sandbox/counters')).json;
+		const counters = (await call<CountersBody>(sb.url, 'GET', '/_sandbox/counters')).json;
 		expect(counters.webhookDeliveries).toMatchObject({ attempts: 3, succeeded: 1, failed: 2 });
 		expect(counters.webhookDeliveries.byStatus).toEqual({ '200': 1, '500': 1, '503': 1 });
-		const log = (await call(sb.url, 'GET', '/_sandbox/webhook-deliveries?limit=10')).json
-			.deliveries;
-		expect(log.map((e: any) => [e.status, e.attempt])).toEqual([
+		const log = (await call<DeliveriesBody>(sb.url, 'GET', '/_sandbox/webhook-deliveries?limit=10'))
+			.json.deliveries;
+		expect(log.map((e) => [e.status, e.attempt])).toEqual([
 			[500, 0],
 			[503, 1],
 			[200, 2],
@@ -240,26 +268,36 @@ describe('sandbox webhooks', () => {
 			events: ['OPT_OUT_SMS'],
 			template: '{"n":"$notificationId","r":"$replyId","c":"$esc.json($moContent)"}',
 		});
-		const o = await call(sb.url, 'POST', '/_sandbox/opt-outs', { source_number: '+61491570333' });
+		const o = await call<{ notification_id: string }>(sb.url, 'POST', '/_sandbox/opt-outs', {
+			source_number: '+61491570333',
+		});
 		expect(o.status).toBe(201);
 		const [hit] = await rx.waitFor(1, (r) => r.url === '/hook');
 		expect(JSON.parse(hit.body)).toEqual({ n: o.json.notification_id, r: '$replyId', c: 'STOP' });
-		const bl = await call(sb.url, 'GET', '/v1/number_authorisation/mt/blacklist');
+		const bl = await call<{ numbers: string[] }>(
+			sb.url,
+			'GET',
+			'/v1/number_authorisation/mt/blacklist',
+		);
 		expect(bl.json.numbers).toContain('61491570333');
 	});
 
 	it('signs deliveries with the enabled key, verifiable with the public key from creation', async () => {
 		expect((await call(sb.url, 'GET', '/v1/iam/signature_keys/enabled')).status).toBe(404);
-		const key = await call(sb.url, 'POST', '/v1/iam/signature_keys', {
+		const key = await call<SignatureKeyBody>(sb.url, 'POST', '/v1/iam/signature_keys', {
 			digest: 'SHA224',
 			cipher: 'RSA',
 		});
 		expect(key.status).toBe(201);
 		expect(key.json).toMatchObject({ cipher: 'RSA', digest: 'SHA224', enabled: false });
-		const get = await call(sb.url, 'GET', `/v1/iam/signature_keys/${key.json.key_id}`);
+		const get = await call<Partial<SignatureKeyBody>>(
+			sb.url,
+			'GET',
+			`/v1/iam/signature_keys/${key.json.key_id}`,
+		);
 		expect(get.json.public_key).toBeUndefined();
 		expect((await call(sb.url, 'PATCH', '/v1/iam/signature_keys/enabled', {})).status).toBe(400);
-		const en = await call(sb.url, 'PATCH', '/v1/iam/signature_keys/enabled', {
+		const en = await call<{ enabled: boolean }>(sb.url, 'PATCH', '/v1/iam/signature_keys/enabled', {
 			key_id: key.json.key_id,
 		});
 		expect(en.json.enabled).toBe(true);
@@ -296,7 +334,7 @@ describe('sandbox webhooks', () => {
 	});
 
 	it('keeps webhooks per sub-account', async () => {
-		const c = await call(
+		const c = await call<WebhookBody>(
 			sb.url,
 			'POST',
 			'/v1/webhooks/messages',
@@ -310,14 +348,17 @@ describe('sandbox webhooks', () => {
 			{ Authorization: BASIC, Account: 'Sub1' },
 		);
 		expect(c.status).toBe(201);
-		expect((await call(sb.url, 'GET', '/v1/webhooks/messages')).json.pageData).toEqual([]);
-		const all = (await call(sb.url, 'GET', '/_sandbox/webhooks')).json.webhooks;
+		expect((await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages')).json.pageData).toEqual(
+			[],
+		);
+		const all = (await call<{ webhooks: Webhook[] }>(sb.url, 'GET', '/_sandbox/webhooks')).json
+			.webhooks;
 		expect(all).toEqual([expect.objectContaining({ id: c.json.id, account_id: 'Sub1' })]);
 		await call(sb.url, 'POST', '/_sandbox/replies', {
 			source_number: '+61491570999',
 			content: 'a',
 		});
-		const r = await call(sb.url, 'POST', '/_sandbox/replies', {
+		const r = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
 			account: 'Sub1',
 			source_number: '+61491570999',
 			content: 'b',
@@ -329,14 +370,14 @@ describe('sandbox webhooks', () => {
 		expect(hits.map((h) => JSON.parse(h.body).r)).toEqual([r.json.reply_id]);
 
 		// A reply to a sub-account's message finds its account even without `account`.
-		const sent = await call(
+		const sent = await call<MessagesBody>(
 			sb.url,
 			'POST',
 			'/v1/messages',
 			{ messages: [{ content: 'hi', destination_number: '+61491570156' }] },
 			{ Authorization: BASIC, Account: 'Sub1' },
 		);
-		const r2 = await call(sb.url, 'POST', '/_sandbox/replies', {
+		const r2 = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
 			message_id: sent.json.messages[0].message_id,
 			content: 'c',
 		});

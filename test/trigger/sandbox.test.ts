@@ -9,7 +9,7 @@ import type { SandboxHandle } from '../../sandbox';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 import { resetDedupStores } from '../../nodes/MessageMedia/inbound/dedupStore';
 import { hookContext, webhookContext } from '../helpers/n8n';
-import type { Received, Receiver } from '../sandbox/helpers';
+import type { MessagesBody, Received, Receiver, SignatureKeyBody } from '../sandbox/helpers';
 import { call, startReceiver } from '../sandbox/helpers';
 import { HOSTILE, PNG_BASE64 } from './fixtures';
 
@@ -54,7 +54,13 @@ const hook = (staticData?: IDataObject) =>
 	});
 
 async function remoteHooks(): Promise<IDataObject[]> {
-	return (await call(sb.url, 'GET', '/v1/webhooks/messages?page=0&page_size=100')).json.pageData;
+	return (
+		await call<{ pageData: IDataObject[] }>(
+			sb.url,
+			'GET',
+			'/v1/webhooks/messages?page=0&page_size=100',
+		)
+	).json.pageData;
 }
 
 async function deliver(received: Received, staticData: IDataObject, parameters: IDataObject = {}) {
@@ -78,7 +84,7 @@ async function deliver(received: Received, staticData: IDataObject, parameters: 
 }
 
 async function sendMessage(metadata: Record<string, string>) {
-	const sent = await call(sb.url, 'POST', '/v1/messages', {
+	const sent = await call<MessagesBody>(sb.url, 'POST', '/v1/messages', {
 		messages: [
 			{
 				content: 'Reply YES to confirm',
@@ -120,7 +126,7 @@ it('registers once, recognises its webhook, and survives lost static data withou
 });
 
 it('turns real, signed deliveries of every family into items, once each', async () => {
-	const key = await call(sb.url, 'POST', '/v1/iam/signature_keys', {
+	const key = await call<SignatureKeyBody>(sb.url, 'POST', '/v1/iam/signature_keys', {
 		digest: 'SHA224',
 		cipher: 'RSA',
 	});

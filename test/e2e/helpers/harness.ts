@@ -72,7 +72,12 @@ export class SandboxClient {
 	}
 
 	/** MessageMedia API call with the demo Basic credentials; throws on an unexpected status. */
-	async api<T = unknown>(method: string, apiPath: string, body?: unknown, ok = [200, 201, 202, 204]) {
+	async api<T = unknown>(
+		method: string,
+		apiPath: string,
+		body?: unknown,
+		ok = [200, 201, 202, 204],
+	) {
 		const res = await http<T>(method, `${this.url}${apiPath}`, body, { authorization: BASIC });
 		if (!ok.includes(res.status)) {
 			throw new Error(`sandbox ${method} ${apiPath} -> ${res.status}: ${res.text.slice(0, 500)}`);
@@ -120,8 +125,7 @@ export class SandboxClient {
 	}
 
 	async messages(): Promise<SandboxMessage[]> {
-		return (await this.control<{ messages: SandboxMessage[] }>('GET', '/messages'))
-			.messages;
+		return (await this.control<{ messages: SandboxMessage[] }>('GET', '/messages')).messages;
 	}
 
 	/** Sends one message through the MessageMedia API (not through n8n). */

@@ -80,8 +80,7 @@ export class SandboxControl {
 	}
 
 	async messages(): Promise<SandboxMessage[]> {
-		return (await this.control<{ messages: SandboxMessage[] }>('GET', '/messages'))
-			.messages;
+		return (await this.control<{ messages: SandboxMessage[] }>('GET', '/messages')).messages;
 	}
 
 	/** Callback-URL pushes (oldest first) whose URL contains `urlPart`. */
