@@ -46,7 +46,7 @@ async function main() {
 	);
 	console.log(`  HMAC auth:  ${DEMO_CREDENTIALS.hmac.apiKey} / ${DEMO_CREDENTIALS.hmac.apiSecret}`);
 	console.log(
-		`  Reserved numbers: failed ${RESERVED_NUMBERS.failed}, expired ${RESERVED_NUMBERS.expired}, rejected ${RESERVED_NUMBERS.rejected}`,
+		`  Reserved numbers: failed ${RESERVED_NUMBERS.failed}, expired ${RESERVED_NUMBERS.expired}, rejected ${RESERVED_NUMBERS.rejected}, undeliverable ${RESERVED_NUMBERS.undeliverable}`,
 	);
 	console.log(`  Control API: ${handle.url}/_sandbox/ (see sandbox/README.md)`);
 	const shutdown = () => {

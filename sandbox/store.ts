@@ -7,6 +7,7 @@ export const RESERVED_NUMBERS = {
 	failed: '+61491570900',
 	expired: '+61491570901',
 	rejected: '+61491570902',
+	undeliverable: '+61491570903',
 };
 
 export type Json = Record<string, unknown>;

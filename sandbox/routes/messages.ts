@@ -129,6 +129,7 @@ function startWalk(s: SandboxState, account: AccountState, sm: StoredMessage): v
 	let final: [string, number] = ['delivered', 220];
 	if (dest === RESERVED_NUMBERS.failed) final = ['failed', 400];
 	else if (dest === RESERVED_NUMBERS.expired) final = ['expired', 401];
+	else if (dest === RESERVED_NUMBERS.undeliverable) final = ['undeliverable', 400];
 	if (dest === RESERVED_NUMBERS.rejected || account.blacklist.has(stripPlus(dest))) {
 		final = ['rejected', 302];
 	}
@@ -176,7 +177,8 @@ function emitDr(
 	};
 	if (s.config.drRequiresDeliveryReport && !wanted) return;
 	account.unconfirmedDrs.set(dr.delivery_report_id, dr);
-	const event = `${status.toUpperCase()}_DR`;
+	// MessageMedia has no event of its own for `undeliverable`: it is a failed delivery.
+	const event = status === 'undeliverable' ? 'FAILED_DR' : `${status.toUpperCase()}_DR`;
 	if (wanted && typeof m.callback_url === 'string') {
 		s.dispatcher.callback(account, m.callback_url, { ...dr, error_code: String(code) }, event);
 	}

@@ -7,7 +7,8 @@
  *     the non-final DRs that hit the callback meanwhile were answered 200 and did not resume it;
  *     a duplicate reply after the resume is answered 2xx and starts nothing.
  *  2. timeout: no answer → the execution resumes by itself on `timeout`.
- *  3. undelivered: the reserved failing number → `undelivered` long before the 10-minute limit.
+ *  3. undelivered: the reserved failed and undeliverable numbers → `undelivered` long before the
+ *     10-minute limit.
  *  4. forged callbacks (no/wrong signature, wrong mm_token, malformed body) neither resume nor break
  *     the waiting execution; the real reply then still resumes it.
  *
@@ -350,53 +351,64 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		timings.timeoutScenarioMs = Date.now() - t0;
 	});
 
-	it('undelivered: a failing number ends "undelivered" without waiting for the limit', async () => {
-		const t0 = Date.now();
-		const hookPath = 'booking-undelivered';
-		const wf = await n8n.api.createWorkflow(
-			bookingWorkflow({
-				path: hookPath,
-				webhookId: '5a1d0000-0000-4000-8000-000000000003',
-				resumeAmount: 10,
-				resumeUnit: 'minutes',
-				credential: credentialRef(),
-			}),
-		);
-		const url = await publish(wf, hookPath);
-		const tBook = Date.now();
-		await book(url, 'A-3003', RESERVED_NUMBERS.failed);
-		// It may already be finished (or still waiting): take the one execution there is.
-		const all = await pollUntil(
-			'one execution',
-			() => executionsOf(wf.id),
-			(e) => e.length >= 1,
-		);
-		expect(all).toHaveLength(1);
-		const executionId = all[0].id;
-		const message = await sentMessage('A-3003');
-		expectCallbackUrlFor(message, executionId);
-		expect(message.destination_number).toBe(RESERVED_NUMBERS.failed);
+	it.each([
+		['failed', RESERVED_NUMBERS.failed, 'A-3003', '5a1d0000-0000-4000-8000-000000000003'],
+		[
+			'undeliverable',
+			RESERVED_NUMBERS.undeliverable,
+			'A-3005',
+			'5a1d0000-0000-4000-8000-000000000005',
+		],
+	])(
+		'undelivered: an %s report ends "undelivered" without waiting for the limit',
+		async (status, number, booking, webhookId) => {
+			const t0 = Date.now();
+			const hookPath = `booking-undelivered-${status}`;
+			const wf = await n8n.api.createWorkflow(
+				bookingWorkflow({
+					path: hookPath,
+					webhookId,
+					resumeAmount: 10,
+					resumeUnit: 'minutes',
+					credential: credentialRef(),
+				}),
+			);
+			const url = await publish(wf, hookPath);
+			const tBook = Date.now();
+			await book(url, booking, number);
+			// It may already be finished (or still waiting): take the one execution there is.
+			const all = await pollUntil(
+				'one execution',
+				() => executionsOf(wf.id),
+				(e) => e.length >= 1,
+			);
+			expect(all).toHaveLength(1);
+			const executionId = all[0].id;
+			const message = await sentMessage(booking);
+			expectCallbackUrlFor(message, executionId);
+			expect(message.destination_number).toBe(number);
 
-		const done = await finished(executionId, 30_000);
-		timings.undeliveredBookToDoneMs = Date.now() - tBook;
-		saveArtifact('undelivered-execution.json', done);
-		expect(done.status).toBe('success');
-		const tookMs = new Date(done.stoppedAt!).getTime() - new Date(done.startedAt).getTime();
-		expect(tookMs).toBeLessThan(30_000);
-		const item = expectBranch(done, 'undelivered');
-		expect(item).toMatchObject({
-			outcome: 'undelivered',
-			decision: 'undelivered',
-			event: 'delivery_report',
-			status: 'failed',
-			messageId: message.message_id,
-			metadata_appointmentId: 'A-3003',
-		});
-		expect(await executionsOf(wf.id)).toHaveLength(1);
+			const done = await finished(executionId, 30_000);
+			timings.undeliveredBookToDoneMs = Date.now() - tBook;
+			saveArtifact(`undelivered-${status}-execution.json`, done);
+			expect(done.status).toBe('success');
+			const tookMs = new Date(done.stoppedAt!).getTime() - new Date(done.startedAt).getTime();
+			expect(tookMs).toBeLessThan(30_000);
+			const item = expectBranch(done, 'undelivered');
+			expect(item).toMatchObject({
+				outcome: 'undelivered',
+				decision: 'undelivered',
+				event: 'delivery_report',
+				status,
+				messageId: message.message_id,
+				metadata_appointmentId: booking,
+			});
+			expect(await executionsOf(wf.id)).toHaveLength(1);
 
-		await n8n.api.deactivate(wf.id);
-		timings.undeliveredScenarioMs = Date.now() - t0;
-	});
+			await n8n.api.deactivate(wf.id);
+			timings.undeliveredScenarioMs = Date.now() - t0;
+		},
+	);
 
 	it('forged callbacks neither resume nor break the waiting execution; the real reply still does', async () => {
 		const t0 = Date.now();

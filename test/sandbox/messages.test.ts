@@ -149,13 +149,14 @@ describe('sandbox messages and delivery reports', () => {
 		expect(rx.received.filter((x) => x.url === '/no-dr')).toHaveLength(0);
 	});
 
-	it('walks DRs to delivered, and to failed/expired/rejected for reserved numbers', async () => {
+	it('walks DRs to delivered, and to failed/expired/rejected/undeliverable for reserved numbers', async () => {
 		const r = await call<MessagesBody & ErrorBody>(sb.url, 'POST', '/v1/messages', {
 			messages: [
 				msg({ delivery_report: true, callback_url: `${rx.url}/cb`, metadata: { order: '42' } }),
 				msg({ destination_number: RESERVED_NUMBERS.failed }),
 				msg({ destination_number: RESERVED_NUMBERS.expired }),
 				msg({ destination_number: RESERVED_NUMBERS.rejected }),
+				msg({ destination_number: RESERVED_NUMBERS.undeliverable }),
 			],
 		});
 		const ids: string[] = r.json.messages.map((m) => m.message_id);
@@ -166,7 +167,7 @@ describe('sandbox messages and delivery reports', () => {
 			const statuses = s.map((x) => x.json.status);
 			return statuses.every((st) => !['queued', 'enroute', 'submitted'].includes(st)) && statuses;
 		});
-		expect(finals).toEqual(['delivered', 'failed', 'expired', 'rejected']);
+		expect(finals).toEqual(['delivered', 'failed', 'expired', 'rejected', 'undeliverable']);
 
 		const pushes = await rx.waitFor(3, (x) => x.url === '/cb');
 		const bodies = pushes.map((p) => JSON.parse(p.body));
