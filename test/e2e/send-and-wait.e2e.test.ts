@@ -360,7 +360,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			'5a1d0000-0000-4000-8000-000000000005',
 		],
 	])(
-		'undelivered: an %s report ends "undelivered" without waiting for the limit',
+		'undelivered: a delivery that ends %s resumes on "undelivered" without waiting for the limit',
 		async (status, number, booking, webhookId) => {
 			const t0 = Date.now();
 			const hookPath = `booking-undelivered-${status}`;
