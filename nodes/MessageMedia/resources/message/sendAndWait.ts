@@ -95,7 +95,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to continue at once with outcome "undelivered" when the message fails, expires or is rejected, instead of waiting for a reply that cannot come',
+			'Whether to continue at once with outcome "undelivered" when the message cannot be delivered (failed, undeliverable, expired, rejected or cancelled), instead of waiting for a reply that cannot come',
 		displayOptions: { show },
 	},
 	intentKeywordFields(show),
