@@ -12,6 +12,7 @@
 import {
 	activateTrigger,
 	createWorkflow,
+	publishWebhookWorkflow,
 	deactivateTrigger,
 	E2eEnv,
 	expectExecutionCountStays,
@@ -79,7 +80,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 		await env.sandbox.reset();
 		const webhookId = uniqueWebhookId();
 		const hookPath = `compat-send-${webhookId.slice(-12)}`;
-		const created = await createWorkflow(
+		const { id: workflowId, url } = await publishWebhookWorkflow(
 			env,
 			appointmentSendWorkflow({
 				name: 'compat: send 250',
@@ -87,10 +88,8 @@ describe('n8n 1.x compatibility (smoke)', () => {
 				path: hookPath,
 				credential: env.credentialRef.messageMediaMessagingApi,
 			}),
+			hookPath,
 		);
-		await env.n8n.api.activate(created.id);
-		const url = `${env.n8n.webhookUrl}webhook/${hookPath}`;
-		await env.n8n.api.waitForWebhook(url, { timeoutMs: 60_000 });
 		const appointments = Array.from({ length: 250 }, (_, i) => ({
 			appointmentId: `APT-${i}`,
 			name: `Customer ${i}`,
@@ -98,7 +97,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 			from: '',
 		}));
 		expect((await http('POST', url, { appointments })).status).toBe(200);
-		const [execution] = await env.n8n.api.waitForExecutions(created.id, 1, { timeoutMs: 120_000 });
+		const [execution] = await env.n8n.api.waitForExecutions(workflowId, 1, { timeoutMs: 120_000 });
 		expect(execution.status).toBe('success');
 		const out = nodeOutput(execution, 'Send reminder');
 		expect(out).toHaveLength(250);
@@ -106,14 +105,14 @@ describe('n8n 1.x compatibility (smoke)', () => {
 		const counters = await env.sandbox.counters();
 		expect(counters.requests['POST /v1/messages']).toBe(3);
 		expect(counters.messagesAccepted).toBe(250);
-		await env.n8n.api.deactivate(created.id);
+		await env.n8n.api.deactivate(workflowId);
 	});
 
 	it('Send and Wait resumes on a reply and refuses a wrong mm_token', async () => {
 		await env.sandbox.reset();
 		const webhookId = uniqueWebhookId();
 		const hookPath = `compat-booking-${webhookId.slice(-12)}`;
-		const created = await createWorkflow(
+		const { id: workflowId, url } = await publishWebhookWorkflow(
 			env,
 			bookingWorkflow({
 				path: hookPath,
@@ -122,10 +121,8 @@ describe('n8n 1.x compatibility (smoke)', () => {
 				resumeUnit: 'hours',
 				credential: env.credentialRef.messageMediaMessagingApi,
 			}),
+			hookPath,
 		);
-		await env.n8n.api.activate(created.id);
-		const url = `${env.n8n.webhookUrl}webhook/${hookPath}`;
-		await env.n8n.api.waitForWebhook(url, { timeoutMs: 60_000 });
 		const booked = await http('POST', url, {
 			phone: CUSTOMER,
 			name: 'Ann',
@@ -135,7 +132,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 		expect(booked.status).toBe(200);
 
 		// 1.x's public API does not list waiting executions; the harness asks /rest for them.
-		const [waiting] = await env.n8n.api.waitForExecutions(created.id, 1, {
+		const [waiting] = await env.n8n.api.waitForExecutions(workflowId, 1, {
 			status: 'waiting',
 			timeoutMs: 60_000,
 		});
@@ -186,7 +183,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 			messageId: message.message_id,
 			from: CUSTOMER,
 		});
-		expect(await env.n8n.api.listExecutions({ workflowId: created.id })).toHaveLength(1);
-		await env.n8n.api.deactivate(created.id);
+		expect(await env.n8n.api.listExecutions({ workflowId: workflowId })).toHaveLength(1);
+		await env.n8n.api.deactivate(workflowId);
 	});
 });

@@ -6,7 +6,7 @@
  * expression, as a workflow with customers in several zones would set them.
  */
 import {
-	createWorkflow,
+	publishWebhookWorkflow,
 	E2eEnv,
 	http,
 	N8nExecution,
@@ -112,11 +112,11 @@ describe('Cost and timing in real n8n', () => {
 		env = await startE2e({ name: 'cost-and-timing' });
 		const webhookId = uniqueWebhookId();
 		const hookPath = `reminders-${webhookId.slice(-12)}`;
-		const created = await createWorkflow(env, reminderWorkflow(env, webhookId, hookPath));
-		workflowId = created.id;
-		await env.n8n.api.activate(workflowId);
-		hookUrl = `${env.n8n.webhookUrl}webhook/${hookPath}`;
-		await env.n8n.api.waitForWebhook(hookUrl, { timeoutMs: 60_000 });
+		({ id: workflowId, url: hookUrl } = await publishWebhookWorkflow(
+			env,
+			reminderWorkflow(env, webhookId, hookPath),
+			hookPath,
+		));
 	});
 
 	afterAll(async () => {

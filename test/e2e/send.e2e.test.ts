@@ -5,7 +5,7 @@
  * (onError: continueRegularOutput). Requests are counted with the sandbox's counters.
  */
 import {
-	createWorkflow,
+	publishWebhookWorkflow,
 	E2eEnv,
 	http,
 	N8nExecution,
@@ -55,11 +55,11 @@ describe('MessageMedia Send in real n8n: 250 appointments', () => {
 		env = await startE2e({ name: 'send' });
 		const webhookId = uniqueWebhookId();
 		const hookPath = `appointments-${webhookId.slice(-12)}`;
-		const created = await createWorkflow(env, sendWorkflow(env, webhookId, hookPath));
-		workflowId = created.id;
-		await env.n8n.api.activate(workflowId);
-		hookUrl = `${env.n8n.webhookUrl}webhook/${hookPath}`;
-		await env.n8n.api.waitForWebhook(hookUrl, { timeoutMs: 60_000 });
+		({ id: workflowId, url: hookUrl } = await publishWebhookWorkflow(
+			env,
+			sendWorkflow(env, webhookId, hookPath),
+			hookPath,
+		));
 	});
 
 	afterAll(async () => {

@@ -324,6 +324,22 @@ export async function createWorkflow(env: E2eEnv, wf: N8nWorkflow) {
 	return created;
 }
 
+/**
+ * Creates and publishes a workflow started by a Webhook node at `hookPath`, and returns its id and
+ * production URL once n8n serves it (activation returns before the webhook is registered).
+ */
+export async function publishWebhookWorkflow(
+	env: E2eEnv,
+	wf: N8nWorkflow,
+	hookPath: string,
+): Promise<{ id: string; url: string }> {
+	const { id } = await createWorkflow(env, wf);
+	await env.n8n.api.activate(id);
+	const url = `${env.n8n.webhookUrl}webhook/${hookPath}`;
+	await env.n8n.api.waitForWebhook(url, { timeoutMs: 60_000 });
+	return { id, url };
+}
+
 export const HEX_SECRET = /^[0-9a-f]{64}$/;
 
 export function headerOf(hook: SandboxWebhook, name: string): string | undefined {
