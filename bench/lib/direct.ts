@@ -7,7 +7,7 @@ import * as http from 'http';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { executeActionNode, webhookContext } from '../../test/helpers/n8n';
-import { handleWebhook } from '../../nodes/MessageMedia/trigger/webhook';
+import { handleInboundRequest } from '../../nodes/MessageMedia/trigger/handleInboundRequest';
 import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import { BASIC_AUTH, BASIC_KEY, BASIC_SECRET, measure, SandboxProcess } from './env';
@@ -408,7 +408,7 @@ export async function runWebhookHandler(delivery: CapturedDelivery, iterations: 
 			request: { body, headers },
 		});
 		const t0 = performance.now();
-		const result = await handleWebhook.call(context);
+		const result = await handleInboundRequest.call(context);
 		times.push((performance.now() - t0) * 1000);
 		if (result.workflowData) emitted += 1;
 	}

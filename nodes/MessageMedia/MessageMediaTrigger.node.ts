@@ -12,7 +12,7 @@ import { ALL_EVENTS, MESSAGE_EVENTS } from './shared/events';
 import { acknowledgeOption, triggerWebhook } from './trigger/acknowledge';
 import { checkExists, create, remove } from './trigger/lifecycle';
 import { DEFAULT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS } from './trigger/deliveryRetries';
-import { handleWebhook } from './trigger/webhook';
+import { handleInboundRequest } from './trigger/handleInboundRequest';
 
 export class MessageMediaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -178,6 +178,6 @@ export class MessageMediaTrigger implements INodeType {
 		// parses; the handler needs the exact bytes whatever MessageMedia labels them.
 		const req = this.getRequestObject();
 		if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
-		return await handleWebhook.call(this);
+		return await handleInboundRequest.call(this);
 	}
 }

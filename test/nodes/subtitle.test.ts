@@ -1,7 +1,7 @@
 import { MessageMedia } from '../../nodes/MessageMedia/MessageMedia.node';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 import { eventSubtitleWords } from '../../nodes/MessageMedia/shared/events';
-import { operationSubtitles, resources } from '../../nodes/MessageMedia/resources';
+import { operationSubtitles, resources } from '../../nodes/MessageMedia/resources/resourceTable';
 
 describe('action node subtitle', () => {
 	const subtitle = new MessageMedia().description.subtitle!;

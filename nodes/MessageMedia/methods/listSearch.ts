@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { messageMediaApiRequest } from '../transport';
+import { messageMediaApiRequest } from '../transport/messageMediaApi';
 
 const SENDER_ADDRESSES = '/v1/messaging/numbers/sender_address/addresses';
 

@@ -6,7 +6,7 @@ import {
 	messageMediaApiRequestAllItems,
 	messageMediaApiFullResponse,
 	pageNumberPaging,
-} from '../transport';
+} from '../transport/messageMediaApi';
 import { headerOf } from '../inbound/verifyRequest';
 import { expandEvents } from '../shared/events';
 import { isCloudBaseUrl, resolveBaseUrl } from '../auth/regions';

@@ -1,0 +1,298 @@
+import nock from 'nock';
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
+
+import {
+	CALLBACK_TOKEN_PARAM,
+	callbackToken,
+} from '../../../nodes/MessageMedia/resources/message/sendMessageAndWait';
+import { MessageMedia } from '../../../nodes/MessageMedia/MessageMedia.node';
+import { resetDedupStores } from '../../../nodes/MessageMedia/inbound/dedupStore';
+import { BASE_URL, executeActionNode, TEST_CREDENTIALS, webhookContext } from '../../helpers/n8n';
+
+const params = (overrides: IDataObject = {}): IDataObject => ({
+	resource: 'message',
+	operation: SEND_AND_WAIT_OPERATION,
+	destination: '+61491570156',
+	content: 'Reply YES to confirm, NO to cancel',
+	options: { metadata: { entries: [{ key: 'appointmentId', value: 'APT-7' }] } },
+	resumeAmount: 2,
+	resumeUnit: 'hours',
+	...overrides,
+});
+
+type Sent = { messages: Array<Record<string, unknown>> };
+
+beforeAll(() => {
+	nock.disableNetConnect();
+});
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('Send and Wait for Reply: sending', () => {
+	it('sends one message whose callback is this execution’s signed resume URL, then waits', async () => {
+		let sent: Sent | undefined;
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.reply((_u, body) => {
+				sent = body as Sent;
+				return [202, { messages: [{ ...sent.messages[0], message_id: 'm-1', status: 'queued' }] }];
+			});
+		const before = Date.now();
+		const { output, context } = await executeActionNode(
+			{ parameters: params(), executionId: 'exec-42' },
+			[{ any: 'input' }],
+		);
+		const message = sent!.messages[0];
+		const callback = new URL(String(message.callback_url));
+		expect(callback.origin + callback.pathname).toBe(
+			'http://localhost:5678/webhook-waiting/exec-42/node-1',
+		);
+		expect(callback.searchParams.get(CALLBACK_TOKEN_PARAM)).toBe(
+			callbackToken('test-secret', 'exec-42', 'node-1'),
+		);
+		expect(callback.searchParams.get('signature')).toMatch(/\S+/);
+		expect(message).toMatchObject({
+			destination_number: '+61491570156',
+			delivery_report: true,
+			metadata: { appointmentId: 'APT-7' },
+		});
+
+		const waitTill = (context as unknown as { runExecutionData: { waitTill?: Date } })
+			.runExecutionData.waitTill!;
+		expect(waitTill.getTime()).toBeGreaterThanOrEqual(before + 2 * 3_600_000);
+		expect(waitTill.getTime()).toBeLessThan(Date.now() + 2 * 3_600_000 + 1000);
+
+		const timeoutItem = {
+			json: {
+				outcome: 'timeout',
+				decision: 'timeout',
+				messageId: 'm-1',
+				to: '+61491570156',
+				metadata: { appointmentId: 'APT-7' },
+				waitedUntil: waitTill.toISOString(),
+			},
+			pairedItem: { item: 0 },
+		};
+		expect(output[0]).toEqual([timeoutItem]);
+		// On timeout n8n passes the stacked input through: it must be the timeout result.
+		expect(context.getExecuteData().data).toEqual({ main: [[timeoutItem]] });
+	});
+
+	it('waits until a given date, or indefinitely without a limit', async () => {
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.times(2)
+			.reply(202, { messages: [{ message_id: 'm', status: 'queued' }] });
+		const at = await executeActionNode(
+			{
+				parameters: params({
+					limitType: 'atSpecifiedTime',
+					maxDateAndTime: '2099-05-01T09:00:00.000Z',
+				}),
+			},
+			[{}],
+		);
+		expect(
+			(
+				at.context as unknown as { runExecutionData: { waitTill: Date } }
+			).runExecutionData.waitTill.toISOString(),
+		).toBe('2099-05-01T09:00:00.000Z');
+		const forever = await executeActionNode({ parameters: params({ limitWaitTime: false }) }, [{}]);
+		expect(
+			(forever.context as unknown as { runExecutionData: { waitTill: Date } }).runExecutionData
+				.waitTill,
+		).toEqual(WAIT_INDEFINITELY);
+		expect(forever.output[0][0].json.waitedUntil).toBeNull();
+	});
+
+	it('does not ask for delivery reports when Resume on Undelivered is off', async () => {
+		let sent: Sent | undefined;
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.reply((_u, body) => {
+				sent = body as Sent;
+				return [202, { messages: [{ message_id: 'm', status: 'queued' }] }];
+			});
+		await executeActionNode({ parameters: params({ resumeOnUndelivered: false }) }, [{}]);
+		expect(sent!.messages[0].delivery_report).toBeUndefined();
+	});
+
+	it('refuses several input items and points bulk sends to the trigger', async () => {
+		const scope = nock(BASE_URL).post('/v1/messages').reply(202, { messages: [] });
+		await expect(executeActionNode({ parameters: params() }, [{}, {}])).rejects.toMatchObject({
+			message: 'Send and Wait for Reply handles one message per execution, but received 2 items',
+			description: expect.stringContaining('MessageMedia Trigger'),
+		});
+		expect(scope.isDone()).toBe(false);
+	});
+
+	it('fails with the field MessageMedia rejected, without waiting', async () => {
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.reply(400, { message: 'Invalid', details: ['/messages/0/source_number: not registered'] });
+		await expect(executeActionNode({ parameters: params() }, [{}])).rejects.toMatchObject({
+			message: 'MessageMedia rejected the message: "From": not registered [item 0]',
+		});
+	});
+});
+
+describe('Send and Wait for Reply: the resume webhook', () => {
+	const node = new MessageMedia();
+	const EXEC = 'exec-9';
+	const token = callbackToken(TEST_CREDENTIALS.apiSecret as string, EXEC, 'node-1');
+	const url = (t = token) =>
+		`https://n8n.example.com/webhook-waiting/${EXEC}/node-1?${CALLBACK_TOKEN_PARAM}=${t}&signature=abc`;
+
+	const replyObject = {
+		reply_id: 'r-1',
+		message_id: 'm-1',
+		content: ' Yes! ',
+		source_number: '+61491570156',
+		destination_number: '+61491570200',
+		date_received: '2026-11-27T10:00:00.000Z',
+		callback_url: url(),
+		metadata: { appointmentId: 'APT-7' },
+		vendor_account_id: { vendor_id: 'MessageMedia', account_id: 'DemoAccount' },
+	};
+	const dr = (status: string, code: string) => ({
+		delivery_report_id: `dr-${status}`,
+		message_id: 'm-1',
+		status,
+		error_code: code,
+		source_number: '+61491570156',
+		date_received: '2026-11-27T10:00:00.000Z',
+		submitted_date: '2026-11-27T09:59:59.000Z',
+		original_text: 'Reply YES to confirm, NO to cancel',
+		delay: 0,
+		metadata: { appointmentId: 'APT-7' },
+		vendor_account_id: { vendor_id: 'MessageMedia', account_id: 'DemoAccount' },
+	});
+
+	function call(body: unknown, opts: { token?: string; parameters?: IDataObject } = {}) {
+		const built = webhookContext({
+			node: 'action',
+			parameters: opts.parameters ?? params(),
+			webhookUrl: url(opts.token),
+			request: { body: typeof body === 'string' ? body : JSON.stringify(body) },
+		});
+		return { ...built, result: node.webhook.call(built.context) };
+	}
+
+	beforeEach(() => resetDedupStores());
+
+	it('resumes with outcome reply and the same fields as the trigger', async () => {
+		const { result } = call(replyObject);
+		const data = await result;
+		expect(data.workflowData![0][0].json).toMatchObject({
+			outcome: 'reply',
+			decision: 'confirm',
+			event: 'reply',
+			id: 'r-1',
+			messageId: 'm-1',
+			text: 'Yes!',
+			from: '+61491570156',
+			intent: 'confirm',
+			metadata: { appointmentId: 'APT-7' },
+			metadata_appointmentId: 'APT-7',
+		});
+	});
+
+	it('also accepts the webhook-template shape', async () => {
+		const { result } = call({
+			reply_id: 'r-2',
+			content: 'no',
+			source_number: '+61491570156',
+			metadata: {},
+		});
+		expect((await result).workflowData![0][0].json).toMatchObject({
+			outcome: 'reply',
+			intent: 'cancel',
+		});
+	});
+
+	it.each([
+		['enroute', '101'],
+		['submitted', '200'],
+		['delivered', '220'],
+	])('acknowledges a %s report and keeps waiting', async (status, code) => {
+		const { result, res } = call(dr(status, code));
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(200);
+		expect(res.sent).toEqual({ status: 'waiting', event: `${status.toUpperCase()}_DR` });
+	});
+
+	it.each([
+		['failed', '400', 'Undeliverable'],
+		['expired', '401', 'Validity expired before delivery'],
+		['rejected', '302', 'Destination blocked; discarded'],
+		['undeliverable', '400', 'Undeliverable'],
+		['cancelled', '405', 'Cancelled or deleted by the provider'],
+	])('resumes with outcome undelivered on a final %s report', async (status, code, meaning) => {
+		const { result } = call(dr(status, code));
+		expect((await result).workflowData![0][0].json).toMatchObject({
+			outcome: 'undelivered',
+			decision: 'undelivered',
+			status,
+			statusCode: Number(code),
+			statusDescription: meaning,
+			messageId: 'm-1',
+		});
+	});
+
+	it('keeps waiting on a failure when Resume on Undelivered is off', async () => {
+		const { result, res } = call(dr('failed', '400'), {
+			parameters: params({ resumeOnUndelivered: false }),
+		});
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(200);
+	});
+
+	it.each([
+		['a wrong token', 'x'.repeat(40)],
+		['no token', ''],
+		['a token of another execution', callbackToken('test-secret', 'exec-10', 'node-1')],
+	])('answers 401 to %s and does not resume', async (_name, bad) => {
+		const { result, res } = call(replyObject, { token: bad });
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(401);
+	});
+
+	it.each([
+		['malformed JSON', '{"reply_id": '],
+		['an unknown shape', { hello: 'world' }],
+	])('answers 400 to %s', async (_name, body) => {
+		const { result, res } = call(body);
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(400);
+		expect(String((res.sent as { error: string }).error)).toMatch(/^Not a MessageMedia callback/);
+	});
+
+	it('reports an unexpected failure as a NodeOperationError that keeps its message', async () => {
+		const built = webhookContext({
+			node: 'action',
+			parameters: params(),
+			webhookUrl: url(),
+			request: { body: JSON.stringify(replyObject) },
+		});
+		jest.spyOn(built.context, 'getWorkflow').mockImplementation(() => {
+			throw new Error('workflow unavailable');
+		});
+		const error = await node.webhook.call(built.context).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as NodeOperationError).message).toBe('workflow unavailable');
+	});
+
+	it('resumes only once when the reply is delivered again after resuming', async () => {
+		expect((await call(replyObject).result).workflowData).toHaveLength(1);
+		const again = call(replyObject);
+		expect(await again.result).toEqual({ noWebhookResponse: true });
+		expect(again.res.statusCode).toBe(200);
+		expect(again.res.sent).toEqual({ status: 'already resumed' });
+		const failedAfter = call(dr('failed', '400'));
+		expect(await failedAfter.result).toEqual({ noWebhookResponse: true });
+	});
+});
