@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
-import { DEMO_CREDENTIALS } from '../../sandbox';
+import { DEMO_CREDENTIALS, startSandbox } from '../../sandbox';
+import type { SandboxHandle } from '../../sandbox';
 import type { DeliveryLogEntry, DeliveryStats, Json } from '../../sandbox/store';
 
 /** A message as the sandbox's API returns it. */
@@ -191,6 +192,33 @@ export async function startReceiver(): Promise<Receiver> {
 			server.closeAllConnections();
 		});
 	return r as Receiver;
+}
+
+/**
+ * One sandbox and one receiver for the whole file, both reset before each test. Deliveries and
+ * callback retries run fast, so webhook tests wait milliseconds instead of MessageMedia's seconds.
+ * Read `sb` and `rx` inside tests: they exist only once beforeAll has run.
+ */
+export function sandboxWithReceiver(): { readonly sb: SandboxHandle; readonly rx: Receiver } {
+	const live = {} as { sb: SandboxHandle; rx: Receiver };
+	beforeAll(async () => {
+		live.sb = await startSandbox({ port: 0, quiet: true, drIntervalMs: 30 });
+		live.rx = await startReceiver();
+	});
+	afterAll(async () => {
+		await live.sb.close();
+		await live.rx.close();
+	});
+	beforeEach(async () => {
+		await call(live.sb.url, 'POST', '/_sandbox/reset');
+		await call(live.sb.url, 'POST', '/_sandbox/config', {
+			drIntervalMs: 30,
+			retryDelayScale: 0.01,
+		});
+		live.rx.received.length = 0;
+		live.rx.respondWith.length = 0;
+	});
+	return live;
 }
 
 export async function waitUntil<T>(

@@ -1,5 +1,4 @@
 import { verify } from 'crypto';
-import { startSandbox, SandboxHandle } from '../../sandbox';
 import type { Webhook } from '../../sandbox/store';
 import {
 	BASIC,
@@ -8,10 +7,9 @@ import {
 	DeliveriesBody,
 	ErrorBody,
 	MessagesBody,
-	Receiver,
 	ReplyBody,
 	SignatureKeyBody,
-	startReceiver,
+	sandboxWithReceiver,
 	waitUntil,
 } from './helpers';
 
@@ -33,26 +31,11 @@ const REPLY_TEMPLATE =
 const DR_TEMPLATE = '{"dr":"$drId","status":"$status","code":"$statusCode","reply":"$replyId"}';
 
 describe('sandbox webhooks', () => {
-	let sb: SandboxHandle;
-	let rx: Receiver;
-	beforeAll(async () => {
-		sb = await startSandbox({ port: 0, quiet: true, drIntervalMs: 30 });
-		rx = await startReceiver();
-	});
-	afterAll(async () => {
-		await sb.close();
-		await rx.close();
-	});
-	beforeEach(async () => {
-		await call(sb.url, 'POST', '/_sandbox/reset');
-		await call(sb.url, 'POST', '/_sandbox/config', { drIntervalMs: 30, retryDelayScale: 0.01 });
-		rx.received.length = 0;
-		rx.respondWith.length = 0;
-	});
+	const live = sandboxWithReceiver();
 
 	const create = (over: Record<string, unknown> = {}) =>
-		call<WebhookBody>(sb.url, 'POST', '/v1/webhooks/messages', {
-			url: `${rx.url}/hook`,
+		call<WebhookBody>(live.sb.url, 'POST', '/v1/webhooks/messages', {
+			url: `${live.rx.url}/hook`,
 			method: 'POST',
 			encoding: 'JSON',
 			events: ['RECEIVED_SMS'],
@@ -65,7 +48,7 @@ describe('sandbox webhooks', () => {
 		expect(c.status).toBe(201);
 		expect(c.json).toEqual({
 			id: expect.any(String),
-			url: `${rx.url}/hook`,
+			url: `${live.rx.url}/hook`,
 			method: 'POST',
 			encoding: 'JSON',
 			events: ['RECEIVED_SMS'],
@@ -74,24 +57,25 @@ describe('sandbox webhooks', () => {
 			retries: 0,
 		});
 		const id = c.json.id;
-		expect((await call<WebhookBody>(sb.url, 'GET', `/v1/webhooks/messages/${id}`)).json.id).toBe(
-			id,
-		);
-		const p = await call<WebhookBody>(sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, {
+		expect(
+			(await call<WebhookBody>(live.sb.url, 'GET', `/v1/webhooks/messages/${id}`)).json.id,
+		).toBe(id);
+		const p = await call<WebhookBody>(live.sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, {
 			events: ['DELIVERED_DR'],
 		});
 		expect(p.status).toBe(200);
 		expect(p.json.events).toEqual(['DELIVERED_DR']);
 		expect(
-			(await call(sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, { retries: 2 })).status,
+			(await call(live.sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, { retries: 2 })).status,
 		).toBe(400);
 		expect(
-			(await call(sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, { events: [] })).status,
+			(await call(live.sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, { events: [] })).status,
 		).toBe(400);
-		expect((await call(sb.url, 'DELETE', `/v1/webhooks/messages/${id}`)).status).toBe(204);
-		expect((await call(sb.url, 'DELETE', `/v1/webhooks/messages/${id}`)).status).toBe(404);
+		expect((await call(live.sb.url, 'DELETE', `/v1/webhooks/messages/${id}`)).status).toBe(204);
+		expect((await call(live.sb.url, 'DELETE', `/v1/webhooks/messages/${id}`)).status).toBe(404);
 		expect(
-			(await call(sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, { url: 'http://x.test' })).status,
+			(await call(live.sb.url, 'PATCH', `/v1/webhooks/messages/${id}`, { url: 'http://x.test' }))
+				.status,
 		).toBe(404);
 	});
 
@@ -123,46 +107,59 @@ describe('sandbox webhooks', () => {
 			message: 'A webhook with the given url and method already exists.',
 		});
 		expect((await create({ method: 'PUT' })).status).toBe(201);
-		const other = await create({ url: `${rx.url}/other` });
-		const p = await call(sb.url, 'PATCH', `/v1/webhooks/messages/${other.json.id}`, {
-			url: `${rx.url}/hook`,
+		const other = await create({ url: `${live.rx.url}/other` });
+		const p = await call(live.sb.url, 'PATCH', `/v1/webhooks/messages/${other.json.id}`, {
+			url: `${live.rx.url}/hook`,
 		});
 		expect(p.status).toBe(409);
 	});
 
 	it('pages with page and page_size or pageSize', async () => {
-		for (let i = 0; i < 12; i++) await create({ url: `${rx.url}/h${i}` });
-		const p0 = await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages');
+		for (let i = 0; i < 12; i++) await create({ url: `${live.rx.url}/h${i}` });
+		const p0 = await call<WebhookPage>(live.sb.url, 'GET', '/v1/webhooks/messages');
 		expect(p0.json.page).toBe(0);
 		expect(p0.json.pageSize).toBe(10);
 		expect(p0.json.pageData).toHaveLength(10);
-		const p1 = await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages?page=1&pageSize=10');
+		const p1 = await call<WebhookPage>(
+			live.sb.url,
+			'GET',
+			'/v1/webhooks/messages?page=1&pageSize=10',
+		);
 		expect(p1.json.pageData).toHaveLength(2);
-		const p2 = await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages?page=2&page_size=5');
-		expect(p2.json.pageData.map((w) => w.url)).toEqual([`${rx.url}/h10`, `${rx.url}/h11`]);
-		expect((await call(sb.url, 'GET', '/v1/webhooks/messages?page_size=101')).status).toBe(400);
+		const p2 = await call<WebhookPage>(
+			live.sb.url,
+			'GET',
+			'/v1/webhooks/messages?page=2&page_size=5',
+		);
+		expect(p2.json.pageData.map((w) => w.url)).toEqual([
+			`${live.rx.url}/h10`,
+			`${live.rx.url}/h11`,
+		]);
+		expect((await call(live.sb.url, 'GET', '/v1/webhooks/messages?page_size=101')).status).toBe(
+			400,
+		);
 	});
 
 	it('delivers an injected reply with the rendered template, headers and metadata', async () => {
 		await create({ headers: { 'X-Token': 'abc' } });
-		const send = await call<MessagesBody>(sb.url, 'POST', '/v1/messages', {
+		const send = await call<MessagesBody>(live.sb.url, 'POST', '/v1/messages', {
 			messages: [
 				{
 					content: 'Ping',
 					destination_number: '+61491570156',
 					metadata: { order: 'A"1', note: 'line1\nline2' },
-					callback_url: `${rx.url}/cb`,
+					callback_url: `${live.rx.url}/cb`,
 				},
 			],
 		});
 		const id = send.json.messages[0].message_id;
 		const content = 'He said "yes" \\ ok\nnew line 😀 café';
-		const inj = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
+		const inj = await call<ReplyBody>(live.sb.url, 'POST', '/_sandbox/replies', {
 			message_id: id,
 			content,
 		});
 		expect(inj.status).toBe(201);
-		const [hook] = await rx.waitFor(1, (r) => r.url === '/hook');
+		const [hook] = await live.rx.waitFor(1, (r) => r.url === '/hook');
 		expect(hook.headers['content-type']).toBe('application/json');
 		expect(hook.headers['x-token']).toBe('abc');
 		expect(hook.body).toContain('\\uD83D\\uDE00');
@@ -176,20 +173,20 @@ describe('sandbox webhooks', () => {
 			metadata: { order: 'A"1', note: 'line1\nline2' },
 		});
 		// The callback_url receives the Reply-object shape.
-		const [cb] = await rx.waitFor(1, (r) => r.url === '/cb' && r.body.includes('reply_id'));
+		const [cb] = await live.rx.waitFor(1, (r) => r.url === '/cb' && r.body.includes('reply_id'));
 		expect(JSON.parse(cb.body)).toMatchObject({
 			reply_id: inj.json.reply_id,
 			message_id: id,
 			content,
-			callback_url: `${rx.url}/cb`,
+			callback_url: `${live.rx.url}/cb`,
 			metadata: { order: 'A"1', note: 'line1\nline2' },
 		});
 	});
 
 	it('delivers MMS replies with $attachments to RECEIVED_MMS webhooks only', async () => {
-		await create({ url: `${rx.url}/sms` });
+		await create({ url: `${live.rx.url}/sms` });
 		await create({
-			url: `${rx.url}/mms`,
+			url: `${live.rx.url}/mms`,
 			events: ['RECEIVED_MMS'],
 			template:
 				'{"format":"$format","files":[#foreach($a in $attachments){"type":"$a.contentType","data":"$a.base64","name":"$esc.json($a.originalName)"}#if($foreach.hasNext),#end#end]}',
@@ -197,28 +194,28 @@ describe('sandbox webhooks', () => {
 		const attachments = [
 			{ contentType: 'image/png', base64: 'iVBORw0KGgo=', originalName: 'a/b.png' },
 		];
-		await call(sb.url, 'POST', '/_sandbox/replies', {
+		await call(live.sb.url, 'POST', '/_sandbox/replies', {
 			source_number: '+61491570999',
 			content: 'pic',
 			attachments,
 		});
-		const [hit] = await rx.waitFor(1, (r) => r.url === '/mms');
+		const [hit] = await live.rx.waitFor(1, (r) => r.url === '/mms');
 		expect(JSON.parse(hit.body)).toEqual({
 			format: 'MMS',
 			files: [{ type: 'image/png', data: 'iVBORw0KGgo=', name: 'a/b.png' }],
 		});
 		await new Promise((r) => setTimeout(r, 100));
-		expect(rx.received.filter((r) => r.url === '/sms')).toHaveLength(0);
+		expect(live.rx.received.filter((r) => r.url === '/sms')).toHaveLength(0);
 	});
 
 	it('delivers the same reply N times with deliveries, retryCount 0..N-1', async () => {
 		await create();
-		const inj = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
+		const inj = await call<ReplyBody>(live.sb.url, 'POST', '/_sandbox/replies', {
 			source_number: '+61491570999',
 			content: 'unsolicited',
 			deliveries: 3,
 		});
-		const hits = await rx.waitFor(3, (r) => r.url === '/hook');
+		const hits = await live.rx.waitFor(3, (r) => r.url === '/hook');
 		const bodies = hits.map((h) => JSON.parse(h.body));
 		expect(new Set(bodies.map((b) => b.reply_id))).toEqual(new Set([inj.json.reply_id]));
 		expect(bodies.map((b) => b.retry).sort()).toEqual(['0', '1', '2']);
@@ -228,10 +225,10 @@ describe('sandbox webhooks', () => {
 
 	it('sends DR events to subscribed webhooks; unset variables render literally', async () => {
 		await create({ events: ['ENROUTE_DR', 'DELIVERED_DR'], template: DR_TEMPLATE });
-		await call(sb.url, 'POST', '/v1/messages', {
+		await call(live.sb.url, 'POST', '/v1/messages', {
 			messages: [{ content: 'x', destination_number: '+61491570156' }],
 		});
-		const hits = await rx.waitFor(2, (r) => r.url === '/hook');
+		const hits = await live.rx.waitFor(2, (r) => r.url === '/hook');
 		const bodies = hits.map((h) => JSON.parse(h.body));
 		expect(bodies.map((b) => [b.status, b.code])).toEqual([
 			['enroute', '101'],
@@ -239,23 +236,24 @@ describe('sandbox webhooks', () => {
 		]);
 		expect(bodies[0].reply).toBe('$replyId');
 		await new Promise((r) => setTimeout(r, 100));
-		expect(rx.received.filter((r) => r.url === '/hook')).toHaveLength(2);
+		expect(live.rx.received.filter((r) => r.url === '/hook')).toHaveLength(2);
 	});
 
 	it('retries a failing webhook with an incremented $retryCount', async () => {
 		await create({ retries: 2, retry_delay: 5 });
-		rx.respondWith.push(500, 503);
-		await call(sb.url, 'POST', '/_sandbox/replies', {
+		live.rx.respondWith.push(500, 503);
+		await call(live.sb.url, 'POST', '/_sandbox/replies', {
 			source_number: '+61491570999',
 			content: 'r',
 		});
-		const hits = await rx.waitFor(3, (r) => r.url === '/hook');
+		const hits = await live.rx.waitFor(3, (r) => r.url === '/hook');
 		expect(hits.map((h) => JSON.parse(h.body).retry)).toEqual(['0', '1', '2']);
-		const counters = (await call<CountersBody>(sb.url, 'GET', '/_sandbox/counters')).json;
+		const counters = (await call<CountersBody>(live.sb.url, 'GET', '/_sandbox/counters')).json;
 		expect(counters.webhookDeliveries).toMatchObject({ attempts: 3, succeeded: 1, failed: 2 });
 		expect(counters.webhookDeliveries.byStatus).toEqual({ '200': 1, '500': 1, '503': 1 });
-		const log = (await call<DeliveriesBody>(sb.url, 'GET', '/_sandbox/webhook-deliveries?limit=10'))
-			.json.deliveries;
+		const log = (
+			await call<DeliveriesBody>(live.sb.url, 'GET', '/_sandbox/webhook-deliveries?limit=10')
+		).json.deliveries;
 		expect(log.map((e) => [e.status, e.attempt])).toEqual([
 			[500, 0],
 			[503, 1],
@@ -268,14 +266,14 @@ describe('sandbox webhooks', () => {
 			events: ['OPT_OUT_SMS'],
 			template: '{"n":"$notificationId","r":"$replyId","c":"$esc.json($moContent)"}',
 		});
-		const o = await call<{ notification_id: string }>(sb.url, 'POST', '/_sandbox/opt-outs', {
+		const o = await call<{ notification_id: string }>(live.sb.url, 'POST', '/_sandbox/opt-outs', {
 			source_number: '+61491570333',
 		});
 		expect(o.status).toBe(201);
-		const [hit] = await rx.waitFor(1, (r) => r.url === '/hook');
+		const [hit] = await live.rx.waitFor(1, (r) => r.url === '/hook');
 		expect(JSON.parse(hit.body)).toEqual({ n: o.json.notification_id, r: '$replyId', c: 'STOP' });
 		const bl = await call<{ numbers: string[] }>(
-			sb.url,
+			live.sb.url,
 			'GET',
 			'/v1/number_authorisation/mt/blacklist',
 		);
@@ -283,35 +281,42 @@ describe('sandbox webhooks', () => {
 	});
 
 	it('signs deliveries with the enabled key, verifiable with the public key from creation', async () => {
-		expect((await call(sb.url, 'GET', '/v1/iam/signature_keys/enabled')).status).toBe(404);
-		const key = await call<SignatureKeyBody>(sb.url, 'POST', '/v1/iam/signature_keys', {
+		expect((await call(live.sb.url, 'GET', '/v1/iam/signature_keys/enabled')).status).toBe(404);
+		const key = await call<SignatureKeyBody>(live.sb.url, 'POST', '/v1/iam/signature_keys', {
 			digest: 'SHA224',
 			cipher: 'RSA',
 		});
 		expect(key.status).toBe(201);
 		expect(key.json).toMatchObject({ cipher: 'RSA', digest: 'SHA224', enabled: false });
 		const get = await call<Partial<SignatureKeyBody>>(
-			sb.url,
+			live.sb.url,
 			'GET',
 			`/v1/iam/signature_keys/${key.json.key_id}`,
 		);
 		expect(get.json.public_key).toBeUndefined();
-		expect((await call(sb.url, 'PATCH', '/v1/iam/signature_keys/enabled', {})).status).toBe(400);
-		const en = await call<{ enabled: boolean }>(sb.url, 'PATCH', '/v1/iam/signature_keys/enabled', {
-			key_id: key.json.key_id,
-		});
+		expect((await call(live.sb.url, 'PATCH', '/v1/iam/signature_keys/enabled', {})).status).toBe(
+			400,
+		);
+		const en = await call<{ enabled: boolean }>(
+			live.sb.url,
+			'PATCH',
+			'/v1/iam/signature_keys/enabled',
+			{
+				key_id: key.json.key_id,
+			},
+		);
 		expect(en.json.enabled).toBe(true);
 		expect(
-			(await call(sb.url, 'GET', '/v1/iam/signature_keys?page=1&page_size=20')).json,
+			(await call(live.sb.url, 'GET', '/v1/iam/signature_keys?page=1&page_size=20')).json,
 		).toHaveLength(1);
-		expect((await call(sb.url, 'GET', '/v1/iam/signature_keys')).status).toBe(400);
+		expect((await call(live.sb.url, 'GET', '/v1/iam/signature_keys')).status).toBe(400);
 
-		await create({ url: `${rx.url}/signed?x=1&y=two` });
-		await call(sb.url, 'POST', '/_sandbox/replies', {
+		await create({ url: `${live.rx.url}/signed?x=1&y=two` });
+		await call(live.sb.url, 'POST', '/_sandbox/replies', {
 			source_number: '+61491570999',
 			content: 'sig',
 		});
-		const [hit] = await rx.waitFor(1, (r) => r.url.startsWith('/signed'));
+		const [hit] = await live.rx.waitFor(1, (r) => r.url.startsWith('/signed'));
 		expect(hit.headers['x-messagemedia-digest-type']).toBe('SHA224');
 		expect(hit.headers['x-messagemedia-cipher-type']).toBe('RSA');
 		expect(hit.headers['x-messagemedia-key-id']).toBe(key.json.key_id);
@@ -321,13 +326,13 @@ describe('sandbox webhooks', () => {
 		expect(verify('sha224', Buffer.from(data), pem, sig)).toBe(true);
 		expect(verify('sha224', Buffer.from(data + ' '), pem, sig)).toBe(false);
 
-		expect((await call(sb.url, 'DELETE', '/v1/iam/signature_keys/enabled')).status).toBe(204);
-		expect((await call(sb.url, 'GET', '/v1/iam/signature_keys/enabled')).status).toBe(404);
-		expect((await call(sb.url, 'DELETE', `/v1/iam/signature_keys/${key.json.key_id}`)).status).toBe(
-			200,
-		);
+		expect((await call(live.sb.url, 'DELETE', '/v1/iam/signature_keys/enabled')).status).toBe(204);
+		expect((await call(live.sb.url, 'GET', '/v1/iam/signature_keys/enabled')).status).toBe(404);
 		expect(
-			(await call(sb.url, 'DELETE', `/v1/iam/signature_keys/${key.json.key_id}`)).json,
+			(await call(live.sb.url, 'DELETE', `/v1/iam/signature_keys/${key.json.key_id}`)).status,
+		).toBe(200);
+		expect(
+			(await call(live.sb.url, 'DELETE', `/v1/iam/signature_keys/${key.json.key_id}`)).json,
 		).toEqual({
 			message: 'Entity not found',
 		});
@@ -335,11 +340,11 @@ describe('sandbox webhooks', () => {
 
 	it('keeps webhooks per sub-account', async () => {
 		const c = await call<WebhookBody>(
-			sb.url,
+			live.sb.url,
 			'POST',
 			'/v1/webhooks/messages',
 			{
-				url: `${rx.url}/sub`,
+				url: `${live.rx.url}/sub`,
 				method: 'POST',
 				encoding: 'JSON',
 				events: ['RECEIVED_SMS'],
@@ -348,43 +353,43 @@ describe('sandbox webhooks', () => {
 			{ Authorization: BASIC, Account: 'Sub1' },
 		);
 		expect(c.status).toBe(201);
-		expect((await call<WebhookPage>(sb.url, 'GET', '/v1/webhooks/messages')).json.pageData).toEqual(
-			[],
-		);
-		const all = (await call<{ webhooks: Webhook[] }>(sb.url, 'GET', '/_sandbox/webhooks')).json
+		expect(
+			(await call<WebhookPage>(live.sb.url, 'GET', '/v1/webhooks/messages')).json.pageData,
+		).toEqual([]);
+		const all = (await call<{ webhooks: Webhook[] }>(live.sb.url, 'GET', '/_sandbox/webhooks')).json
 			.webhooks;
 		expect(all).toEqual([expect.objectContaining({ id: c.json.id, account_id: 'Sub1' })]);
-		await call(sb.url, 'POST', '/_sandbox/replies', {
+		await call(live.sb.url, 'POST', '/_sandbox/replies', {
 			source_number: '+61491570999',
 			content: 'a',
 		});
-		const r = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
+		const r = await call<ReplyBody>(live.sb.url, 'POST', '/_sandbox/replies', {
 			account: 'Sub1',
 			source_number: '+61491570999',
 			content: 'b',
 		});
 		const hits = await waitUntil(async () => {
-			const h = rx.received.filter((x) => x.url === '/sub');
+			const h = live.rx.received.filter((x) => x.url === '/sub');
 			return h.length > 0 && h;
 		});
 		expect(hits.map((h) => JSON.parse(h.body).r)).toEqual([r.json.reply_id]);
 
 		// A reply to a sub-account's message finds its account even without `account`.
 		const sent = await call<MessagesBody>(
-			sb.url,
+			live.sb.url,
 			'POST',
 			'/v1/messages',
 			{ messages: [{ content: 'hi', destination_number: '+61491570156' }] },
 			{ Authorization: BASIC, Account: 'Sub1' },
 		);
-		const r2 = await call<ReplyBody>(sb.url, 'POST', '/_sandbox/replies', {
+		const r2 = await call<ReplyBody>(live.sb.url, 'POST', '/_sandbox/replies', {
 			message_id: sent.json.messages[0].message_id,
 			content: 'c',
 		});
 		expect(r2.status).toBe(201);
-		const hits2 = await rx.waitFor(2, (x) => x.url === '/sub');
+		const hits2 = await live.rx.waitFor(2, (x) => x.url === '/sub');
 		expect(JSON.parse(hits2[1].body).r).toBe(r2.json.reply_id);
-		const wrong = await call(sb.url, 'POST', '/_sandbox/replies', {
+		const wrong = await call(live.sb.url, 'POST', '/_sandbox/replies', {
 			account: 'Other',
 			message_id: sent.json.messages[0].message_id,
 			content: 'd',
