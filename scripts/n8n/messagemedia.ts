@@ -78,6 +78,14 @@ export async function importExamples(
 	return out;
 }
 
+/** examples/<file>, with its MessageMedia credential references pointed at `credential`. */
+export function readExample(file: string, credential: { id: string; name: string }): N8nWorkflow {
+	const wf = JSON.parse(
+		fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8'),
+	) as N8nWorkflow;
+	return rewriteCredentials(wf, credential.id, credential.name);
+}
+
 /** Points every `messageMediaMessagingApi` credential reference of a workflow at the given credential. */
 export function rewriteCredentials(
 	wf: N8nWorkflow,

@@ -6,7 +6,6 @@
  * expression, as a workflow with customers in several zones would set them.
  */
 import {
-	publishWebhookWorkflow,
 	E2eEnv,
 	http,
 	N8nExecution,
@@ -15,8 +14,7 @@ import {
 	NODE_TYPES,
 	pollUntil,
 	saveArtifact,
-	startE2e,
-	uniqueWebhookId,
+	webhookWorkflowSuite,
 } from './helpers/harness';
 
 const ALL_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -103,35 +101,16 @@ function localClock(instant: number, timeZone: string): string {
 }
 
 describe('Cost and timing in real n8n', () => {
-	let env: E2eEnv;
-	let workflowId: string;
-	let hookUrl: string;
+	const suite = webhookWorkflowSuite('cost-and-timing', 'reminders', reminderWorkflow);
 	let runs = 0;
 
-	beforeAll(async () => {
-		env = await startE2e({ name: 'cost-and-timing' });
-		const webhookId = uniqueWebhookId();
-		const hookPath = `reminders-${webhookId.slice(-12)}`;
-		({ id: workflowId, url: hookUrl } = await publishWebhookWorkflow(
-			env,
-			reminderWorkflow(env, webhookId, hookPath),
-			hookPath,
-		));
-	});
-
-	afterAll(async () => {
-		await env?.stop();
-	});
-
-	beforeEach(async () => {
-		await env.sandbox.reset();
-	});
-
 	async function run(reminders: Reminder[], artifact: string): Promise<SendOutput[]> {
-		const res = await http('POST', hookUrl, { reminders });
+		const res = await http('POST', suite.hookUrl, { reminders });
 		expect(res.status).toBe(200);
 		runs += 1;
-		const all = await env.n8n.api.waitForExecutions(workflowId, runs, { timeoutMs: 120_000 });
+		const all = await suite.env.n8n.api.waitForExecutions(suite.workflowId, runs, {
+			timeoutMs: 120_000,
+		});
 		const execution: N8nExecution = all[all.length - 1];
 		const output = nodeOutput(execution, 'Send reminder') as SendOutput[];
 		saveArtifact(`cost-and-timing-${artifact}.execution.json`, {
@@ -144,7 +123,7 @@ describe('Cost and timing in real n8n', () => {
 	}
 
 	async function deliveryReportsFor(messageId: string): Promise<DeliveryReport[]> {
-		const body = await env.sandbox.api<{ delivery_reports: DeliveryReport[] }>(
+		const body = await suite.env.sandbox.api<{ delivery_reports: DeliveryReport[] }>(
 			'GET',
 			'/v1/delivery_reports',
 		);
@@ -176,7 +155,7 @@ describe('Cost and timing in real n8n', () => {
 		});
 		expect(item.scheduledReason).toBeUndefined();
 
-		const messages = await env.sandbox.messages();
+		const messages = await suite.env.sandbox.messages();
 		expect(messages).toHaveLength(1);
 		expect(messages[0]).toMatchObject({
 			message_id: item.messageId,
@@ -211,7 +190,7 @@ describe('Cost and timing in real n8n', () => {
 			),
 		);
 
-		const [stored] = await env.sandbox.messages();
+		const [stored] = await suite.env.sandbox.messages();
 		expect(stored).toMatchObject({
 			message_id: item.messageId,
 			status: 'scheduled',

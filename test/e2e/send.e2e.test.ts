@@ -5,15 +5,13 @@
  * (onError: continueRegularOutput). Requests are counted with the sandbox's counters.
  */
 import {
-	publishWebhookWorkflow,
 	E2eEnv,
 	http,
 	N8nExecution,
 	N8nWorkflow,
 	nodeOutput,
 	saveArtifact,
-	startE2e,
-	uniqueWebhookId,
+	webhookWorkflowSuite,
 } from './helpers/harness';
 import { appointmentSendWorkflow } from '../../scripts/n8n/workflows';
 
@@ -46,36 +44,17 @@ function sendWorkflow(env: E2eEnv, webhookId: string, hookPath: string): N8nWork
 }
 
 describe('MessageMedia Send in real n8n: 250 appointments', () => {
-	let env: E2eEnv;
-	let workflowId: string;
-	let hookUrl: string;
+	const suite = webhookWorkflowSuite('send', 'appointments', sendWorkflow);
 	let runs = 0;
-
-	beforeAll(async () => {
-		env = await startE2e({ name: 'send' });
-		const webhookId = uniqueWebhookId();
-		const hookPath = `appointments-${webhookId.slice(-12)}`;
-		({ id: workflowId, url: hookUrl } = await publishWebhookWorkflow(
-			env,
-			sendWorkflow(env, webhookId, hookPath),
-			hookPath,
-		));
-	});
-
-	afterAll(async () => {
-		await env?.stop();
-	});
-
-	beforeEach(async () => {
-		await env.sandbox.reset();
-	});
 
 	/** Posts the appointments to the workflow's Webhook and returns the finished execution. */
 	async function run(list: Appointment[], artifact: string): Promise<N8nExecution> {
-		const res = await http('POST', hookUrl, { appointments: list });
+		const res = await http('POST', suite.hookUrl, { appointments: list });
 		expect(res.status).toBe(200);
 		runs += 1;
-		const all = await env.n8n.api.waitForExecutions(workflowId, runs, { timeoutMs: 120_000 });
+		const all = await suite.env.n8n.api.waitForExecutions(suite.workflowId, runs, {
+			timeoutMs: 120_000,
+		});
 		const execution = all[all.length - 1];
 		saveArtifact(`send-${artifact}.execution.json`, {
 			status: execution.status,
@@ -91,7 +70,7 @@ describe('MessageMedia Send in real n8n: 250 appointments', () => {
 		list: Appointment[],
 		failedIndex: number,
 	) {
-		const messages = await env.sandbox.messages();
+		const messages = await suite.env.sandbox.messages();
 		expect(messages).toHaveLength(COUNT - 1);
 		const byDestination = new Map(messages.map((m) => [m.destination_number, m]));
 		expect(byDestination.size).toBe(COUNT - 1);
@@ -133,7 +112,7 @@ describe('MessageMedia Send in real n8n: 250 appointments', () => {
 		expect(items.filter((item) => item.error !== undefined)).toHaveLength(1);
 		expect(items.filter((item) => typeof item.messageId === 'string')).toHaveLength(COUNT - 1);
 
-		const counters = await env.sandbox.counters();
+		const counters = await suite.env.sandbox.counters();
 		expect(counters.requests['POST /v1/messages']).toBe(3);
 		expect(counters.responses['POST /v1/messages 202']).toBe(3);
 		expect(counters.messagesAccepted).toBe(COUNT - 1);
@@ -163,7 +142,7 @@ describe('MessageMedia Send in real n8n: 250 appointments', () => {
 		expect(items.filter((item) => typeof item.messageId === 'string')).toHaveLength(COUNT - 1);
 
 		// 3 batches, and the batch with the rejected message once more without it.
-		const counters = await env.sandbox.counters();
+		const counters = await suite.env.sandbox.counters();
 		expect(counters.requests['POST /v1/messages']).toBe(4);
 		expect(counters.responses['POST /v1/messages 400']).toBe(1);
 		expect(counters.responses['POST /v1/messages 202']).toBe(3);

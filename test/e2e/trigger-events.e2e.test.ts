@@ -4,11 +4,8 @@
  * delivery reports, forged requests (no secret: 401, no execution) and RSA-signed deliveries
  * (signed: pass; tampered: 401).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-
 import { RESERVED_NUMBERS } from '../../sandbox';
-import { N8nWorkflow, rewriteCredentials } from '../../scripts/n8n/n8n';
+import { readExample } from '../../scripts/n8n/n8n';
 import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import {
 	activateTrigger,
@@ -28,7 +25,6 @@ import {
 	WebhookDelivery,
 } from './helpers/harness';
 import type { SandboxMessage } from './helpers/harness';
-import { REPO_ROOT } from './helpers/package';
 
 const CUSTOMER = '+61491570156';
 
@@ -52,12 +48,9 @@ describe('MessageMedia Trigger events in real n8n', () => {
 
 		beforeAll(async () => {
 			await env.sandbox.reset();
-			const example = JSON.parse(
-				fs.readFileSync(path.join(REPO_ROOT, 'examples', 'appointment-confirmation.json'), 'utf8'),
-			) as N8nWorkflow;
 			const created = await createWorkflow(
 				env,
-				rewriteCredentials(example, env.credential.id, env.credential.name),
+				readExample('appointment-confirmation.json', env.credential),
 			);
 			workflowId = created.id;
 			webhookId = created.nodes.find((n) => n.name === 'Customer replied')!.webhookId!;

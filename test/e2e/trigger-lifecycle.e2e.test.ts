@@ -3,10 +3,7 @@
  * webhook at the sandbox when its workflow is activated (through n8n's public API), removes it on
  * deactivation, keeps exactly one across restarts, and adopts a pre-existing webhook for its URL.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-
-import { N8nWorkflow, rewriteCredentials } from '../../scripts/n8n/n8n';
+import { readExample } from '../../scripts/n8n/n8n';
 import {
 	VERIFICATION_HEADER as SECRET_HEADER,
 	WORKFLOW_HEADER,
@@ -26,7 +23,6 @@ import {
 	triggerWorkflow,
 	waitForSandboxHooks,
 } from './helpers/harness';
-import { REPO_ROOT } from './helpers/package';
 
 const APPOINTMENT_EVENTS = ['OPT_OUT_SMS', 'RECEIVED_MMS', 'RECEIVED_SMS'];
 const WEBHOOK_WRITES = [
@@ -73,12 +69,9 @@ describe('MessageMedia Trigger webhook lifecycle in real n8n', () => {
 
 		beforeAll(async () => {
 			await env.sandbox.reset();
-			const example = JSON.parse(
-				fs.readFileSync(path.join(REPO_ROOT, 'examples', 'appointment-confirmation.json'), 'utf8'),
-			) as N8nWorkflow;
 			const created = await createWorkflow(
 				env,
-				rewriteCredentials(example, env.credential.id, env.credential.name),
+				readExample('appointment-confirmation.json', env.credential),
 			);
 			workflowId = created.id;
 			const trigger = created.nodes.find(

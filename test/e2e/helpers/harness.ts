@@ -340,6 +340,38 @@ export async function publishWebhookWorkflow(
 	return { id, url };
 }
 
+/**
+ * The setup of a file whose tests all post to one published Webhook-started workflow: start n8n
+ * and the sandbox, publish `build(...)` at `<pathPrefix>-<id>`, reset the sandbox before each test.
+ * Read the fields inside tests: they exist only once beforeAll has run.
+ */
+export function webhookWorkflowSuite(
+	name: string,
+	pathPrefix: string,
+	build: (env: E2eEnv, webhookId: string, hookPath: string) => N8nWorkflow,
+): { readonly env: E2eEnv; readonly workflowId: string; readonly hookUrl: string } {
+	const suite = {} as { env: E2eEnv; workflowId: string; hookUrl: string };
+	beforeAll(async () => {
+		suite.env = await startE2e({ name });
+		const webhookId = uniqueWebhookId();
+		const hookPath = `${pathPrefix}-${webhookId.slice(-12)}`;
+		const published = await publishWebhookWorkflow(
+			suite.env,
+			build(suite.env, webhookId, hookPath),
+			hookPath,
+		);
+		suite.workflowId = published.id;
+		suite.hookUrl = published.url;
+	});
+	afterAll(async () => {
+		await suite.env?.stop();
+	});
+	beforeEach(async () => {
+		await suite.env.sandbox.reset();
+	});
+	return suite;
+}
+
 export const HEX_SECRET = /^[0-9a-f]{64}$/;
 
 export function headerOf(hook: SandboxWebhook, name: string): string | undefined {

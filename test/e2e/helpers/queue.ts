@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSandbox } from '../../../sandbox';
-import { N8nCredential, N8nWorkflow, rewriteCredentials } from '../../../scripts/n8n/n8n';
+import { N8nCredential, N8nWorkflow, readExample } from '../../../scripts/n8n/n8n';
 import { QueueCluster, QueueClusterOptions, startQueueCluster } from '../../../scripts/n8n/queue';
 import { createSandboxCredential, E2eEnv, SandboxClient, uniqueWebhookId } from './harness';
-import { ARTIFACTS, builtPackageDir, REPO_ROOT } from './package';
+import { ARTIFACTS, builtPackageDir } from './package';
 
 export interface QueueE2e extends E2eEnv {
 	cluster: QueueCluster;
@@ -103,10 +103,7 @@ export function appointmentWorkflow(
 		redisClaim?: { credential: { id: string; name: string }; keyPrefix: string };
 	},
 ): N8nWorkflow & { webhookId: string } {
-	const example = JSON.parse(
-		fs.readFileSync(path.join(REPO_ROOT, 'examples', 'appointment-confirmation.json'), 'utf8'),
-	) as N8nWorkflow;
-	const wf = rewriteCredentials(example, env.credential.id, env.credential.name);
+	const wf = readExample('appointment-confirmation.json', env.credential);
 	const webhookId = uniqueWebhookId();
 	const nodes = wf.nodes.map((n) => (n.name === TRIGGER_NODE ? { ...n, webhookId } : n));
 	const connections = { ...(wf.connections as Record<string, unknown>) };
