@@ -9,25 +9,7 @@ if [ -x "$CHROMIUM" ]; then
 	exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "ensure-chromium: $CHROMIUM is missing and apt-get is not available; install Chromium by other means" >&2
-	exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-	if command -v sudo >/dev/null 2>&1; then
-		SUDO="sudo"
-	else
-		echo "ensure-chromium: not root and no sudo; cannot install chromium" >&2
-		exit 1
-	fi
-fi
-
-echo "ensure-chromium: installing Debian's chromium (apt-get)" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+sh "$(dirname "$0")/apt-install.sh" ensure-chromium chromium
 
 if [ ! -x "$CHROMIUM" ]; then
 	echo "ensure-chromium: apt-get finished but $CHROMIUM is still missing" >&2

@@ -19,28 +19,10 @@ if have_java && [ -f "$JAR" ] && [ -f "$LANG3" ]; then
 	exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "ensure-velocity: Java 11+ or $JAR is missing and apt-get is not available; install them by other means" >&2
-	exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-	if command -v sudo >/dev/null 2>&1; then
-		SUDO="sudo"
-	else
-		echo "ensure-velocity: not root and no sudo; cannot install velocity / a JRE" >&2
-		exit 1
-	fi
-fi
-
 PACKAGES="velocity libcommons-lang3-java"
 have_java || PACKAGES="$PACKAGES default-jdk-headless"
-
-echo "ensure-velocity: installing $PACKAGES (apt-get)" >&2
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
 # shellcheck disable=SC2086
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES
+sh "$(dirname "$0")/apt-install.sh" ensure-velocity $PACKAGES
 
 if [ ! -f "$JAR" ] || [ ! -f "$LANG3" ] || ! have_java; then
 	echo "ensure-velocity: apt-get finished but $JAR, $LANG3 or a JDK 11+ is still missing" >&2
