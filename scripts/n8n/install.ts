@@ -33,7 +33,7 @@ export const N8N_LINES: Record<
 	'2.x': {
 		sourceDir: path.join(__dirname, 'runtime'),
 		estimate: {
-			duration: 'about 5 minutes idle, up to 3 times that on a busy machine',
+			duration: '3 to 5 minutes idle, up to 3 times that on a busy machine',
 			size: '2.8 GB',
 		},
 	},
