@@ -427,6 +427,10 @@ describe('n8n editor in a real browser (Chromium)', () => {
 			'Credential',
 			'Events',
 			'Reply Keywords',
+			// shown filled in with the lists in use, not as an empty "No properties" panel
+			'Cancel Keywords',
+			'Confirm Keywords',
+			'Stop Keywords',
 			'Verify Signature',
 			'Options',
 		]);

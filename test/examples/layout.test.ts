@@ -6,6 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
+
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 const ACTION = 'n8n-nodes-messagemedia.messageMedia';
 const TRIGGER = 'n8n-nodes-messagemedia.messageMediaTrigger';
@@ -22,6 +24,7 @@ interface ExampleNode {
 	name: string;
 	type: string;
 	position: [number, number];
+	typeVersion?: number;
 	parameters: Record<string, unknown> & {
 		resource?: string;
 		operation?: string;
@@ -121,6 +124,26 @@ describe('examples/*.json', () => {
 				expect({ node: node.name, content: node.parameters.content }).toEqual({
 					node: node.name,
 					content: expect.stringContaining('metadata_appointmentId'),
+				});
+			}
+		});
+
+		it('shows Reply Keywords filled in (an empty collection reads "No properties" in the editor)', () => {
+			for (const node of wf.nodes.filter((n) => n.type === TRIGGER || n.type === ACTION)) {
+				const keywords = node.parameters.keywords as Record<string, string> | undefined;
+				if (keywords === undefined) continue;
+				expect({ node: node.name, lists: Object.keys(keywords).sort() }).toEqual({
+					node: node.name,
+					lists: ['cancel', 'confirm', 'stop'],
+				});
+			}
+		});
+
+		it('starts with the trigger version new nodes get', () => {
+			for (const node of wf.nodes.filter((n) => n.type === TRIGGER)) {
+				expect({ node: node.name, typeVersion: node.typeVersion }).toEqual({
+					node: node.name,
+					typeVersion: new MessageMediaTrigger().description.defaultVersion,
 				});
 			}
 		});
