@@ -143,39 +143,34 @@ describe('Send: a 400 that names messages fails only those items', () => {
 });
 
 describe('Send: retries never send a message twice', () => {
-	it('retries a 429 after Retry-After and sends the batch once', async () => {
-		let attempts = 0;
+	/** POST /v1/messages answers 429 with `retryAfter` once, then accepts; counts the attempts. */
+	function one429ThenAccept(retryAfter: string) {
+		const calls = { attempts: 0 };
 		nock(BASE_URL)
 			.post('/v1/messages')
 			.reply(() => {
-				attempts++;
-				return [429, { message: 'Too many requests' }, { 'Retry-After': '0' }];
+				calls.attempts++;
+				return [429, { message: 'Too many requests' }, { 'Retry-After': retryAfter }];
 			})
 			.post('/v1/messages')
 			.reply((_u, body) => {
-				attempts++;
+				calls.attempts++;
 				return [202, accept(body as Sent)];
 			});
+		return calls;
+	}
+
+	it('retries a 429 after Retry-After and sends the batch once', async () => {
+		const calls = one429ThenAccept('0');
 		const { output } = await executeActionNode({ parameters: params }, items(3));
-		expect(attempts).toBe(2);
+		expect(calls.attempts).toBe(2);
 		expect(output[0].every((o) => o.json.messageId)).toBe(true);
 	});
 
 	it('honours a Retry-After in seconds before retrying', async () => {
-		let attempts = 0;
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.reply(() => {
-				attempts++;
-				return [429, {}, { 'Retry-After': '1' }];
-			})
-			.post('/v1/messages')
-			.reply((_u, body) => {
-				attempts++;
-				return [202, accept(body as Sent)];
-			});
+		const calls = one429ThenAccept('1');
 		const { output } = await executeActionNode({ parameters: params }, items(1));
-		expect(attempts).toBe(2);
+		expect(calls.attempts).toBe(2);
 		expect(output[0][0].json.messageId).toBeTruthy();
 		// One wait between the attempts, of the second the server asked for.
 		expect(testRetry.waits).toEqual([1000]);
