@@ -32,6 +32,20 @@ export interface DeliveryConfig {
 
 type Outcome = { status: number | 'timeout' | 'error'; error?: string };
 
+/** One delivery attempt, as it is recorded. */
+interface DeliveryEntry {
+	account: AccountState;
+	webhookId: string | null;
+	url: string;
+	method: string;
+	event: string;
+	body: string;
+	headers: Record<string, string>;
+	attempt: number;
+	retryCount: number;
+	outcome: Outcome;
+}
+
 const DIGESTS: Record<string, string> = { SHA224: 'sha224', SHA256: 'sha256', SHA512: 'sha512' };
 
 /** Used only when a webhook has no template: MessageMedia documents none, so mirror its samples. */
@@ -159,10 +173,10 @@ export class Dispatcher {
 		const sendBody = wh.method === 'GET' ? '' : body;
 		this.signIfEnabled(account, wh.method, url, sendBody, headers);
 		const timeout = wh.read_timeout ?? this.config().deliveryTimeoutMs;
-		const gen = this.generation;
-		void this.send(wh.method, url, headers, sendBody, timeout).then((outcome) => {
-			if (gen !== this.generation) return;
-			const ok = this.record('webhook', this.store.webhookStats, {
+		this.deliver(
+			'webhook',
+			this.store.webhookStats,
+			{
 				account,
 				webhookId: wh.id,
 				url,
@@ -172,18 +186,14 @@ export class Dispatcher {
 				headers,
 				attempt,
 				retryCount,
-				outcome,
-			});
-			if (ok) return;
-			if (attempt < wh.retries) {
-				const delay = (wh.retry_delay ?? 5) * 1000 * this.config().retryDelayScale;
-				this.scheduler.at(Date.now() + delay, () =>
-					this.attemptWebhook(account, wh, event, vars, retryCount + 1, attempt + 1),
-				);
-			} else {
-				this.store.webhookStats.abandoned++;
-			}
-		});
+			},
+			timeout,
+			{
+				more: attempt < wh.retries,
+				delayMs: (wh.retry_delay ?? 5) * 1000,
+				again: () => this.attemptWebhook(account, wh, event, vars, retryCount + 1, attempt + 1),
+			},
+		);
 	}
 
 	private attemptCallback(
@@ -196,31 +206,46 @@ export class Dispatcher {
 	): void {
 		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 		if (this.config().signCallbacks) this.signIfEnabled(account, 'POST', url, body, headers);
+		this.deliver(
+			'callback',
+			this.store.callbackStats,
+			{ account, webhookId: null, url, method: 'POST', event, body, headers, attempt, retryCount },
+			this.config().deliveryTimeoutMs,
+			{
+				more: attempt < this.config().callbackRetries,
+				delayMs: 5000 * 2 ** attempt,
+				again: () => this.attemptCallback(account, url, body, event, retryCount + 1, attempt + 1),
+			},
+		);
+	}
+
+	/**
+	 * Sends one attempt and records it. A failed attempt runs `retry.again` after `retry.delayMs`
+	 * (scaled by retryDelayScale) while `retry.more`; otherwise it counts as abandoned. A reset in
+	 * the meantime drops the answer.
+	 */
+	private deliver(
+		kind: 'webhook' | 'callback',
+		stats: DeliveryStats,
+		entry: Omit<DeliveryEntry, 'outcome'>,
+		timeoutMs: number,
+		retry: { more: boolean; delayMs: number; again: () => void },
+	): void {
 		const gen = this.generation;
-		void this.send('POST', url, headers, body, this.config().deliveryTimeoutMs).then((outcome) => {
-			if (gen !== this.generation) return;
-			const ok = this.record('callback', this.store.callbackStats, {
-				account,
-				webhookId: null,
-				url,
-				method: 'POST',
-				event,
-				body,
-				headers,
-				attempt,
-				retryCount,
-				outcome,
-			});
-			if (ok) return;
-			if (attempt < this.config().callbackRetries) {
-				const delay = 5000 * 2 ** attempt * this.config().retryDelayScale;
-				this.scheduler.at(Date.now() + delay, () =>
-					this.attemptCallback(account, url, body, event, retryCount + 1, attempt + 1),
-				);
-			} else {
-				this.store.callbackStats.abandoned++;
-			}
-		});
+		void this.send(entry.method, entry.url, entry.headers, entry.body, timeoutMs).then(
+			(outcome) => {
+				if (gen !== this.generation) return;
+				if (this.record(kind, stats, { ...entry, outcome })) return;
+				if (retry.more) {
+					this.scheduler.at(
+						Date.now() + retry.delayMs * this.config().retryDelayScale,
+						retry.again,
+					);
+				} else {
+					stats.abandoned++;
+				}
+			},
+		);
 	}
 
 	private signIfEnabled(
@@ -247,22 +272,7 @@ export class Dispatcher {
 		headers['X-MessageMedia-Key-Id'] = key.key_id;
 	}
 
-	private record(
-		kind: 'webhook' | 'callback',
-		stats: DeliveryStats,
-		e: {
-			account: AccountState;
-			webhookId: string | null;
-			url: string;
-			method: string;
-			event: string;
-			body: string;
-			headers: Record<string, string>;
-			attempt: number;
-			retryCount: number;
-			outcome: Outcome;
-		},
-	): boolean {
+	private record(kind: 'webhook' | 'callback', stats: DeliveryStats, e: DeliveryEntry): boolean {
 		const { status } = e.outcome;
 		const ok = typeof status === 'number' && status >= 200 && status < 300;
 		stats.attempts++;
