@@ -65,7 +65,7 @@ export type WebhookDelivery = DeliveryLogEntry;
 
 /** The sandbox: its MessageMedia API (Basic auth) and its control API. */
 export class SandboxClient {
-	constructor(readonly handle: SandboxHandle) {}
+	constructor(readonly handle: Pick<SandboxHandle, 'url'>) {}
 
 	get url() {
 		return this.handle.url;
