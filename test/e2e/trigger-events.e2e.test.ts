@@ -5,10 +5,10 @@
  * (signed: pass; tampered: 401).
  */
 import { RESERVED_NUMBERS } from '../../sandbox';
-import { readExample } from '../../scripts/n8n/n8n';
 import { VERIFICATION_HEADER as SECRET_HEADER } from '../../nodes/MessageMedia/trigger/webhookHeaders';
 import {
 	activateTrigger,
+	createTriggerExample,
 	createWorkflow,
 	deactivateTrigger,
 	E2eEnv,
@@ -48,13 +48,10 @@ describe('MessageMedia Trigger events in real n8n', () => {
 
 		beforeAll(async () => {
 			await env.sandbox.reset();
-			const created = await createWorkflow(
+			({ workflowId, webhookId, url } = await createTriggerExample(
 				env,
-				readExample('appointment-confirmation.json', env.credential),
-			);
-			workflowId = created.id;
-			webhookId = created.nodes.find((n) => n.name === 'Customer replied')!.webhookId!;
-			url = triggerUrl(env.n8n, webhookId);
+				'appointment-confirmation.json',
+			));
 			hook = await activateTrigger(env, workflowId, webhookId);
 			appointmentMessage = await env.sandbox.sendMessage(CUSTOMER, 'Reply YES to confirm', {
 				appointmentId: 'APT-1001',

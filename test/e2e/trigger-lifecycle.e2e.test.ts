@@ -3,7 +3,6 @@
  * webhook at the sandbox when its workflow is activated (through n8n's public API), removes it on
  * deactivation, keeps exactly one across restarts, and adopts a pre-existing webhook for its URL.
  */
-import { readExample } from '../../scripts/n8n/n8n';
 import {
 	VERIFICATION_HEADER as SECRET_HEADER,
 	WORKFLOW_HEADER,
@@ -11,6 +10,7 @@ import {
 import { WEBHOOK_TEMPLATE } from '../../nodes/MessageMedia/trigger/webhookTemplate';
 import {
 	activateTrigger,
+	createTriggerExample,
 	createWorkflow,
 	deactivateTrigger,
 	E2eEnv,
@@ -69,16 +69,10 @@ describe('MessageMedia Trigger webhook lifecycle in real n8n', () => {
 
 		beforeAll(async () => {
 			await env.sandbox.reset();
-			const created = await createWorkflow(
+			({ workflowId, webhookId, url } = await createTriggerExample(
 				env,
-				readExample('appointment-confirmation.json', env.credential),
-			);
-			workflowId = created.id;
-			const trigger = created.nodes.find(
-				(n) => n.type === 'n8n-nodes-messagemedia.messageMediaTrigger',
-			);
-			webhookId = trigger!.webhookId!;
-			url = triggerUrl(env.n8n, webhookId);
+				'appointment-confirmation.json',
+			));
 			expect(await env.sandbox.webhooks()).toEqual([]);
 		});
 

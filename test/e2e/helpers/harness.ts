@@ -19,6 +19,7 @@ import {
 	N8nNode,
 	N8nWorkflow,
 	NODE_TYPES,
+	readExample,
 	startN8n,
 	StartN8nOptions,
 } from '../../../scripts/n8n/n8n';
@@ -322,6 +323,13 @@ export async function createWorkflow(env: E2eEnv, wf: N8nWorkflow) {
 	const created = await env.n8n.api.createWorkflow(wf);
 	env.created.push(created.id);
 	return created;
+}
+
+/** Creates examples/<file> (not published) and returns its ids and its trigger's production URL. */
+export async function createTriggerExample(env: E2eEnv, file: string) {
+	const created = await createWorkflow(env, readExample(file, env.credential));
+	const webhookId = created.nodes.find((n) => n.type === NODE_TYPES.trigger)!.webhookId!;
+	return { workflowId: created.id, webhookId, url: triggerUrl(env.n8n, webhookId) };
 }
 
 /**
