@@ -29,6 +29,18 @@ const accept = (body: Sent) => ({
 	})),
 });
 
+/** POST /v1/messages accepts once; `body` is what was sent. */
+function acceptOneSend(): { body?: Sent } {
+	const request: { body?: Sent } = {};
+	nock(BASE_URL)
+		.post('/v1/messages')
+		.reply((_u, body) => {
+			request.body = body as Sent;
+			return [202, accept(body as Sent)];
+		});
+	return request;
+}
+
 beforeAll(() => {
 	nock.disableNetConnect();
 });
@@ -412,17 +424,11 @@ describe('Send: validation happens before any request', () => {
 	);
 
 	it('with Continue On Fail, a bad item becomes an error item and the others still go', async () => {
-		let sent: Sent | undefined;
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.reply((_u, body) => {
-				sent = body as Sent;
-				return [202, accept(body as Sent)];
-			});
+		const request = acceptOneSend();
 		const input = items(3);
 		input[1].phone = 'not a phone';
 		const { output } = await executeActionNode({ parameters: params, continueOnFail: true }, input);
-		expect(sent!.messages.map((m) => m.destination_number)).toEqual([
+		expect(request.body!.messages.map((m) => m.destination_number)).toEqual([
 			'+61491570100',
 			'+61491570102',
 		]);
@@ -437,13 +443,7 @@ describe('Send: validation happens before any request', () => {
 	});
 
 	it('normalises numbers: spaces, dashes, brackets, 00 and a default country code', async () => {
-		let sent: Sent | undefined;
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.reply((_u, body) => {
-				sent = body as Sent;
-				return [202, accept(body as Sent)];
-			});
+		const request = acceptOneSend();
 		const phones = [
 			'+61 (491) 570-156',
 			'0061491570157',
@@ -455,7 +455,7 @@ describe('Send: validation happens before any request', () => {
 			{ parameters: { ...params, options: { defaultCountryCode: '+61' } } },
 			phones.map((phone, i) => ({ phone, text: 'x', id: String(i) })),
 		);
-		expect(sent!.messages.map((m) => m.destination_number)).toEqual([
+		expect(request.body!.messages.map((m) => m.destination_number)).toEqual([
 			'+61491570156',
 			'+61491570157',
 			'+61491570158',
@@ -465,13 +465,7 @@ describe('Send: validation happens before any request', () => {
 	});
 
 	it('sends MMS, TTS and every option with the documented field names', async () => {
-		let sent: Sent | undefined;
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.reply((_u, body) => {
-				sent = body as Sent;
-				return [202, accept(body as Sent)];
-			});
+		const request = acceptOneSend();
 		await executeActionNode(
 			{
 				parameters: {
@@ -491,7 +485,7 @@ describe('Send: validation happens before any request', () => {
 			},
 			[{ phone: '+61491570156', text: 'See attached' }],
 		);
-		expect(sent!.messages[0]).toEqual({
+		expect(request.body!.messages[0]).toEqual({
 			content: 'See attached',
 			destination_number: '+61491570156',
 			format: 'MMS',
