@@ -11,7 +11,8 @@ import * as path from 'path';
 
 import { readHarnessState } from '../../scripts/n8n/owner';
 import { freePort } from '../../scripts/n8n/ports';
-import { http, pollUntil, SandboxClient } from './helpers/harness';
+import { N8nApi } from '../../scripts/n8n/api';
+import { pollUntil, SandboxClient } from './helpers/harness';
 import { REPO_ROOT } from './helpers/package';
 
 const BANNER = 'n8n with n8n-nodes-messagemedia is running.';
@@ -79,17 +80,11 @@ describe('npm start (the demo) in real n8n', () => {
 		'--skip-build',
 	];
 
-	/** The workflows of the running demo, by name, through n8n's public API. */
+	/** The running demo's n8n, through its public API with the key the demo keeps in its folder. */
+	const n8nApi = () => new N8nApi(`http://127.0.0.1:${port}`, readHarnessState(stateDir)!.apiKey);
+
 	async function workflowNames(): Promise<string[]> {
-		const { apiKey } = readHarnessState(stateDir)!;
-		const res = await http<{ data: Array<{ name: string }> }>(
-			'GET',
-			`http://127.0.0.1:${port}/api/v1/workflows?limit=250`,
-			undefined,
-			{ 'X-N8N-API-KEY': apiKey },
-		);
-		expect(res.status).toBe(200);
-		return res.json.data.map((w) => w.name).sort();
+		return (await n8nApi().listWorkflows()).map((w) => w.name).sort();
 	}
 
 	async function start(extra: string[] = []): Promise<Run> {
@@ -175,14 +170,7 @@ describe('npm start (the demo) in real n8n', () => {
 	});
 
 	it('keeps a workflow made in the editor across Ctrl-C and a new start; --fresh removes it', async () => {
-		const { apiKey } = readHarnessState(stateDir)!;
-		const made = await http(
-			'POST',
-			`http://127.0.0.1:${port}/api/v1/workflows`,
-			{ name: 'Made in the editor', nodes: [], connections: {}, settings: {} },
-			{ 'X-N8N-API-KEY': apiKey },
-		);
-		expect(made.status).toBe(200);
+		await n8nApi().createWorkflow({ name: 'Made in the editor', nodes: [], connections: {} });
 
 		expect(await stop(demo!)).toContain(`your workflows and executions are kept in ${stateDir}`);
 		await start();

@@ -8,12 +8,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import type { N8nExecution, N8nNodeRun, N8nWorkflow } from '../../../scripts/n8n/n8n';
+import { readExample } from '../../../scripts/n8n/n8n';
 import { http } from './harness';
 import type { SandboxMessage, SandboxReply } from './harness';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e-send-and-wait');
-export const EXAMPLE_FILE = path.join(REPO_ROOT, 'examples', 'appointment-send-and-wait.json');
+export const EXAMPLE_FILE = 'appointment-send-and-wait.json';
 
 export const WAIT_NODE = 'Text and wait for the answer';
 export const SWITCH_NODE = 'Route the answer';
@@ -113,7 +114,7 @@ export interface BookingOptions {
 
 /** The example workflow, with its own webhook path and wait limit. */
 export function bookingWorkflow(opts: BookingOptions): N8nWorkflow {
-	const wf = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8')) as N8nWorkflow;
+	const wf = readExample(EXAMPLE_FILE, opts.credential);
 	wf.name = `${wf.name} [${opts.path}]`;
 	for (const node of wf.nodes) {
 		if (node.name === WEBHOOK_NODE) {
@@ -126,7 +127,6 @@ export function bookingWorkflow(opts: BookingOptions): N8nWorkflow {
 				resumeAmount: opts.resumeAmount,
 				resumeUnit: opts.resumeUnit,
 			};
-			node.credentials = { messageMediaMessagingApi: { ...opts.credential } };
 		}
 	}
 	return wf;
