@@ -87,10 +87,10 @@ describe('transport: retries', () => {
 		expect(body).toEqual({ id: 1 });
 		expect(sent).toHaveLength(3);
 		expect(testRetry.waits).toHaveLength(2);
-		// Full jitter between half and all of 500 ms, then of 1000 ms.
-		expect(testRetry.waits[0]).toBeGreaterThanOrEqual(250);
+		// Full jitter: anywhere from 0 to 500 ms, then from 0 to 1000 ms.
+		expect(testRetry.waits[0]).toBeGreaterThanOrEqual(0);
 		expect(testRetry.waits[0]).toBeLessThanOrEqual(500);
-		expect(testRetry.waits[1]).toBeGreaterThanOrEqual(500);
+		expect(testRetry.waits[1]).toBeGreaterThanOrEqual(0);
 		expect(testRetry.waits[1]).toBeLessThanOrEqual(1000);
 	});
 

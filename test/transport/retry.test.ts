@@ -30,11 +30,26 @@ describe('retry settings', () => {
 		expect(actual.parseRetryAfter(undefined, now)).toBeUndefined();
 	});
 
-	it('backs off exponentially with full jitter, capped', () => {
+	it('backs off exponentially with full jitter: uniform from 0 to the capped step', () => {
 		const at = (random: number, attempt: number) =>
 			actual.backoffDelay({ ...actual.DEFAULT_RETRY, random: () => random }, attempt);
-		expect([at(0, 1), at(1, 1)]).toEqual([250, 500]);
-		expect([at(0, 3), at(1, 3)]).toEqual([1000, 2000]);
-		expect(at(1, 20)).toBe(30_000);
+		expect([at(0, 1), at(0.5, 1), at(1, 1)]).toEqual([0, 250, 500]);
+		expect([at(0, 3), at(0.25, 3), at(1, 3)]).toEqual([0, 500, 2000]);
+		expect([at(0, 20), at(0.5, 20), at(1, 20)]).toEqual([0, 15_000, 30_000]);
+	});
+
+	it('spreads waits over the whole step, not only its upper half', () => {
+		let seed = 1;
+		// A fixed linear congruential sequence, so the test is exact and cannot flake.
+		const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+		const waits = Array.from({ length: 1000 }, () =>
+			actual.backoffDelay({ ...actual.DEFAULT_RETRY, random }, 3),
+		);
+		expect(Math.min(...waits)).toBeGreaterThanOrEqual(0);
+		expect(Math.max(...waits)).toBeLessThanOrEqual(2000);
+		// Equal jitter would put none below 1000 ms; full jitter puts about half there.
+		const lower = waits.filter((w) => w < 1000).length;
+		expect(lower).toBeGreaterThan(400);
+		expect(lower).toBeLessThan(600);
 	});
 });

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { atItem } from './itemError';
+import { itemOperationError } from './itemError';
 import { MAX_CONTENT, type OutboundMessage } from './message';
 import { countSegments, replaceLookAlikes, type ForcingCharacter } from './segments';
 import {
@@ -20,10 +19,6 @@ interface SendWindowParameter {
 	end?: string;
 	days?: string[];
 	timeZone?: string;
-}
-
-function fail(node: INode, itemIndex: number, text: string, description?: string) {
-	return new NodeOperationError(node, atItem(text, itemIndex), { itemIndex, description });
 }
 
 /** Visible characters are quoted; spaces and invisible ones are named by code point. */
@@ -50,7 +45,11 @@ export function readSendWindow(
 		const text = String(value[field] ?? '');
 		const minutes = parseTimeOfDay(text);
 		if (minutes === undefined) {
-			throw fail(node, itemIndex, `"${label}" is not a time of day like 09:00 or 20:30: "${text}"`);
+			throw itemOperationError(
+				node,
+				itemIndex,
+				`"${label}" is not a time of day like 09:00 or 20:30: "${text}"`,
+			);
 		}
 		return minutes;
 	};
@@ -60,13 +59,14 @@ export function readSendWindow(
 	const days = new Set<number>();
 	for (const name of dayNames.map((d) => String(d).trim().toLowerCase()).filter(Boolean)) {
 		const index = WEEKDAYS.findIndex((w) => w === name || w.slice(0, 3) === name);
-		if (index < 0) throw fail(node, itemIndex, `"Send Window Days" has an unknown day: "${name}"`);
+		if (index < 0)
+			throw itemOperationError(node, itemIndex, `"Send Window Days" has an unknown day: "${name}"`);
 		days.add(index);
 	}
-	if (days.size === 0) throw fail(node, itemIndex, '"Send Window Days" has no days');
+	if (days.size === 0) throw itemOperationError(node, itemIndex, '"Send Window Days" has no days');
 	const timeZone = String(value.timeZone ?? '').trim() || ctx.getTimezone();
 	if (!isValidTimeZone(timeZone)) {
-		throw fail(
+		throw itemOperationError(
 			node,
 			itemIndex,
 			`"Send Window Time Zone" is not an IANA time zone such as Australia/Sydney: "${timeZone}"`,
@@ -110,7 +110,7 @@ export function applyCostAndTiming(
 			const why = first
 				? `UCS-2, because of ${showCharacter(first.character)} at position ${first.position}`
 				: `GSM-7, ${count.characters} characters`;
-			throw fail(
+			throw itemOperationError(
 				node,
 				itemIndex,
 				`the message needs ${count.segments} segments (${why}); Maximum Segments is ${max}`,
@@ -130,7 +130,7 @@ export function applyCostAndTiming(
 
 	const expiry = message.message_expiry_timestamp;
 	if (typeof expiry === 'string' && Date.parse(expiry) <= opening) {
-		throw fail(
+		throw itemOperationError(
 			node,
 			itemIndex,
 			`"Expiry" (${expiry}) is before the send window next opens (${new Date(opening).toISOString()}, ${formatLocal(opening, window.timeZone)} ${window.timeZone})`,

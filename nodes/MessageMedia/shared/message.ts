@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { itemParameterReader, type ParameterReader } from './execute';
+import { itemParameterReader, type ParameterReader } from './itemParameterReader';
 import { requireE164 } from './phone';
-import { atItem } from './itemError';
+import { itemOperationError } from './itemError';
 
 export const MAX_CONTENT = 5000;
 export const MAX_SUBJECT = 64;
@@ -14,19 +13,6 @@ export interface OutboundMessage extends IDataObject {
 	content: string;
 	destination_number: string;
 	format: 'SMS' | 'MMS' | 'TTS';
-}
-
-function invalid(
-	node: INode,
-	itemIndex: number,
-	field: string,
-	problem: string,
-	description?: string,
-) {
-	return new NodeOperationError(node, atItem(`"${field}" ${problem}`, itemIndex), {
-		itemIndex,
-		description,
-	});
 }
 
 function toList(value: unknown): string[] {
@@ -56,10 +42,14 @@ function futureDate(
 	if (value === undefined || value === null || value === '') return undefined;
 	const date = new Date(value as string);
 	if (Number.isNaN(date.getTime())) {
-		throw invalid(node, itemIndex, field, `is not a valid date: "${String(value)}"`);
+		throw itemOperationError(node, itemIndex, `"${field}" is not a valid date: "${String(value)}"`);
 	}
 	if (date.getTime() <= now) {
-		throw invalid(node, itemIndex, field, `must be in the future, but is ${date.toISOString()}`);
+		throw itemOperationError(
+			node,
+			itemIndex,
+			`"${field}" must be in the future, but is ${date.toISOString()}`,
+		);
 	}
 	return date.toISOString();
 }
@@ -76,31 +66,29 @@ export function readMetadata(
 	for (const entry of entries) {
 		const key = String(entry.key ?? '').trim();
 		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
-		if (!key) throw invalid(node, itemIndex, 'Metadata', 'has an entry with an empty key');
+		if (!key)
+			throw itemOperationError(node, itemIndex, '"Metadata" has an entry with an empty key');
 		if (key.length > METADATA_LIMITS.keyLength) {
-			throw invalid(
+			throw itemOperationError(
 				node,
 				itemIndex,
-				'Metadata',
-				`key "${key.slice(0, 20)}…" is longer than ${METADATA_LIMITS.keyLength} characters`,
+				`"Metadata" key "${key.slice(0, 20)}…" is longer than ${METADATA_LIMITS.keyLength} characters`,
 			);
 		}
 		if (value.length > METADATA_LIMITS.valueLength) {
-			throw invalid(
+			throw itemOperationError(
 				node,
 				itemIndex,
-				'Metadata',
-				`value of "${key}" is longer than ${METADATA_LIMITS.valueLength} characters`,
+				`"Metadata" value of "${key}" is longer than ${METADATA_LIMITS.valueLength} characters`,
 			);
 		}
 		metadata[key] = value;
 	}
 	if (Object.keys(metadata).length > METADATA_LIMITS.keys) {
-		throw invalid(
+		throw itemOperationError(
 			node,
 			itemIndex,
-			'Metadata',
-			`has ${Object.keys(metadata).length} keys; MessageMedia allows at most ${METADATA_LIMITS.keys}`,
+			`"Metadata" has ${Object.keys(metadata).length} keys; MessageMedia allows at most ${METADATA_LIMITS.keys}`,
 		);
 	}
 	return metadata;
@@ -124,13 +112,12 @@ export function buildMessage(
 	const format = read('format', itemIndex, 'SMS') as OutboundMessage['format'];
 	const content = String(read('content', itemIndex, '') ?? '');
 	const length = [...content].length;
-	if (length === 0) throw invalid(node, itemIndex, 'Message', 'is empty');
+	if (length === 0) throw itemOperationError(node, itemIndex, '"Message" is empty');
 	if (length > MAX_CONTENT) {
-		throw invalid(
+		throw itemOperationError(
 			node,
 			itemIndex,
-			'Message',
-			`has ${length} characters; MessageMedia allows at most ${MAX_CONTENT}`,
+			`"Message" has ${length} characters; MessageMedia allows at most ${MAX_CONTENT}`,
 		);
 	}
 
@@ -148,13 +135,19 @@ export function buildMessage(
 
 	if (format === 'MMS') {
 		const media = toList(read('media', itemIndex, ''));
-		if (media.length === 0) throw invalid(node, itemIndex, 'Media URLs', 'is required for MMS');
+		if (media.length === 0)
+			throw itemOperationError(node, itemIndex, '"Media URLs" is required for MMS');
 		const bad = media.find((url) => !isHttpUrl(url));
-		if (bad) throw invalid(node, itemIndex, 'Media URLs', `contains an invalid URL: "${bad}"`);
+		if (bad)
+			throw itemOperationError(node, itemIndex, `"Media URLs" contains an invalid URL: "${bad}"`);
 		message.media = media;
 		const subject = String(read('subject', itemIndex, '') ?? '');
 		if ([...subject].length > MAX_SUBJECT) {
-			throw invalid(node, itemIndex, 'Subject', `is longer than ${MAX_SUBJECT} characters`);
+			throw itemOperationError(
+				node,
+				itemIndex,
+				`"Subject" is longer than ${MAX_SUBJECT} characters`,
+			);
 		}
 		if (subject) message.subject = subject;
 	}
@@ -168,14 +161,18 @@ export function buildMessage(
 			: from;
 		if (options.sourceNumberType) message.source_number_type = options.sourceNumberType as string;
 	} else if (options.sourceNumberType) {
-		throw invalid(node, itemIndex, 'Sender Type', 'can only be set together with From');
+		throw itemOperationError(node, itemIndex, '"Sender Type" can only be set together with From');
 	}
 
 	if (options.deliveryReport) message.delivery_report = true;
 	if (options.callbackUrl) {
 		const url = String(options.callbackUrl).trim();
 		if (!isHttpUrl(url))
-			throw invalid(node, itemIndex, 'Callback URL', `is not a valid http(s) URL: "${url}"`);
+			throw itemOperationError(
+				node,
+				itemIndex,
+				`"Callback URL" is not a valid http(s) URL: "${url}"`,
+			);
 		message.callback_url = url;
 	}
 	const scheduled = futureDate(node, itemIndex, 'Scheduled', options.scheduled, now);
@@ -183,7 +180,7 @@ export function buildMessage(
 	const expiry = futureDate(node, itemIndex, 'Expiry', options.expiry, now);
 	if (expiry) {
 		if (scheduled && expiry <= scheduled) {
-			throw invalid(node, itemIndex, 'Expiry', 'must be later than Scheduled');
+			throw itemOperationError(node, itemIndex, '"Expiry" must be later than Scheduled');
 		}
 		message.message_expiry_timestamp = expiry;
 	}

@@ -1,6 +1,5 @@
 import type { INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { atItem } from './itemError';
+import { itemOperationError } from './itemError';
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 
@@ -39,14 +38,11 @@ export function requireE164(
 	const value = typeof input === 'number' ? String(input) : (input as string);
 	const normalised = typeof value === 'string' ? toE164(value, defaultCountryCode) : undefined;
 	if (!normalised) {
-		throw new NodeOperationError(
+		throw itemOperationError(
 			node,
-			atItem(`"${field}" is not a valid phone number: "${String(input ?? '')}"`, itemIndex),
-			{
-				itemIndex,
-				description:
-					'Use international format such as +61491570156. A local number such as 0491 570 156 works when Default Country Code is set in the options.',
-			},
+			itemIndex,
+			`"${field}" is not a valid phone number: "${String(input ?? '')}"`,
+			'Use international format such as +61491570156. A local number such as 0491 570 156 works when Default Country Code is set in the options.',
 		);
 	}
 	return normalised;

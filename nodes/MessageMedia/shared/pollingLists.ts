@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { chunk } from './execute';
+import { chunk } from './chunk';
 import { messageMediaApiRequest } from '../transport/messageMediaApi';
 import type { Show } from './descriptions';
 import { returnAllFields } from './descriptions';
-import { atItem } from './itemError';
+import { itemOperationError } from './itemError';
 
 /** MessageMedia confirms at most this many IDs per request. */
 export const MAX_CONFIRM_IDS = 100;
@@ -36,7 +35,7 @@ export function parseIdList(value: unknown): string[] {
 	return [...new Set(ids)];
 }
 
-/** Confirms IDs in requests of at most 100 and returns how many were confirmed. */
+/** Confirms IDs in requests of at most 100 and returns them, de-duplicated, for the output item. */
 export async function confirmIds(
 	this: IExecuteFunctions,
 	options: { path: string; bodyKey: string; noun: string; field: string; value: unknown },
@@ -44,10 +43,12 @@ export async function confirmIds(
 ): Promise<string[]> {
 	const ids = parseIdList(options.value);
 	if (ids.length === 0) {
-		throw new NodeOperationError(this.getNode(), atItem(`"${options.field}" is empty`, itemIndex), {
+		throw itemOperationError(
+			this.getNode(),
 			itemIndex,
-			description: `Give one or more ${options.noun} IDs, separated by commas, or an expression that returns an array of IDs.`,
-		});
+			`"${options.field}" is empty`,
+			`Give one or more ${options.noun} IDs, separated by commas, or an expression that returns an array of IDs.`,
+		);
 	}
 	for (const ids100 of chunk(ids, MAX_CONFIRM_IDS)) {
 		await messageMediaApiRequest.call(this, {

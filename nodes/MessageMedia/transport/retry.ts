@@ -57,12 +57,15 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * Full jitter: a uniform wait between 0 and the capped exponential step. When many executions hit
+ * a 429 together, spreading their retries over the whole step lets the fewest collide again; equal
+ * jitter (half the step fixed, half random) keeps them bunched in the upper half and, in AWS's
+ * "Exponential Backoff and Jitter" comparison, needs more calls and more time to get the same work
+ * through. A 429 that says when to come back is honoured by Retry-After instead.
+ */
 export function backoffDelay(settings: RetrySettings, attempt: number): number {
 	const { policy } = settings;
-	const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
-	// Full jitter keeps many executions that hit a 429 together from retrying in lockstep.
-	return Math.min(
-		policy.maxDelayMs,
-		Math.round(exponential / 2 + (settings.random() * exponential) / 2),
-	);
+	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+	return Math.round(settings.random() * step);
 }

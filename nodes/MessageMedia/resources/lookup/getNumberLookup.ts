@@ -4,11 +4,10 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { countryCodeOptions } from '../../shared/descriptions';
-import { forEachItem } from '../../shared/execute';
-import { atItem } from '../../shared/itemError';
+import { forEachItem } from '../../shared/forEachItem';
+import { itemOperationError } from '../../shared/itemError';
 import { requireE164 } from '../../shared/phone';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiFullResponse } from '../../transport/messageMediaApi';
@@ -65,19 +64,19 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		if (response.problem) {
 			const { message } = response.problem;
 			if (response.statusCode === 404 && message === INVALID_NUMBER) {
-				throw new NodeOperationError(node, atItem(`the number ${number} is invalid`, i), {
-					itemIndex: i,
-					description: `MessageMedia says: ${INVALID_NUMBER}`,
-				});
+				throw itemOperationError(
+					node,
+					i,
+					`the number ${number} is invalid`,
+					`MessageMedia says: ${INVALID_NUMBER}`,
+				);
 			}
 			// The Lookups API is gone from MessageMedia's current reference; any other 404 means it is off.
-			throw new NodeOperationError(
+			throw itemOperationError(
 				node,
-				atItem('The Lookups API is not available on your MessageMedia account', i),
-				{
-					itemIndex: i,
-					description: `MessageMedia answered HTTP ${response.statusCode}${message ? ` (${message})` : ''}. The Lookups API may have been retired; ask MessageMedia support whether it can be enabled.`,
-				},
+				i,
+				'The Lookups API is not available on your MessageMedia account',
+				`MessageMedia answered HTTP ${response.statusCode}${message ? ` (${message})` : ''}. The Lookups API may have been retired; ask MessageMedia support whether it can be enabled.`,
 			);
 		}
 		const body = response.body;

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { forEachItem } from '../../shared/execute';
-import { atItem } from '../../shared/itemError';
+import { forEachItem } from '../../shared/forEachItem';
+import { itemOperationError } from '../../shared/itemError';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiFullResponse } from '../../transport/messageMediaApi';
-import { messageIdField } from './messageFields';
+import { messageIdField } from './messageById';
 
 const showOnlyForMessageCancel = { resource: ['message'], operation: ['cancel'] };
 
@@ -27,19 +26,17 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		if (response.problem) {
 			// MessageMedia only cancels scheduled messages; anything else comes back as a bare 400.
 			const parsed = response.problem;
-			throw new NodeOperationError(
+			throw itemOperationError(
 				this.getNode(),
-				atItem(`message "${id}" cannot be cancelled because it is not scheduled`, i),
-				{
-					itemIndex: i,
-					description: [
-						'Only messages sent with a future Scheduled time can be cancelled, and only before that time.',
-						parsed.message ? `MessageMedia says: ${parsed.message}` : undefined,
-						parsed.details.length ? `Details: ${parsed.details.join('; ')}` : undefined,
-					]
-						.filter(Boolean)
-						.join(' '),
-				},
+				i,
+				`message "${id}" cannot be cancelled because it is not scheduled`,
+				[
+					'Only messages sent with a future Scheduled time can be cancelled, and only before that time.',
+					parsed.message ? `MessageMedia says: ${parsed.message}` : undefined,
+					parsed.details.length ? `Details: ${parsed.details.join('; ')}` : undefined,
+				]
+					.filter(Boolean)
+					.join(' '),
 			);
 		}
 		return { messageId: id, status: 'cancelled' };

@@ -5,10 +5,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { forEachItem } from '../../shared/execute';
+import { forEachItem } from '../../shared/forEachItem';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport/messageMediaApi';
-import { messageIdField, simplifyMessage } from './messageFields';
+import { messageIdField, simplifyMessage } from './messageById';
 
 const showOnlyForMessageGet = { resource: ['message'], operation: ['get'] };
 

@@ -7,8 +7,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { applyCostAndTiming } from '../../shared/costAndTiming';
-import { errorItem, itemFailure, itemParameterReader } from '../../shared/execute';
-import { atItem } from '../../shared/itemError';
+import { atItem, errorItem, itemFailure } from '../../shared/itemError';
+import { itemParameterReader } from '../../shared/itemParameterReader';
 import { buildMessage, type OutboundMessage } from '../../shared/message';
 import { messageFields } from '../../shared/descriptions';
 import type { OperationDefinition } from '../../shared/types';

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { chunk, forEachItem } from '../../shared/execute';
+import { chunk } from '../../shared/chunk';
+import { forEachItem } from '../../shared/forEachItem';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport/messageMediaApi';
 import { countryCodeOptions } from '../../shared/descriptions';

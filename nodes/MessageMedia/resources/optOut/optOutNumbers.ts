@@ -1,10 +1,9 @@
 import type { IDataObject, INode, INodeProperties, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { requireE164 } from '../../shared/phone';
 import { parseIdList } from '../../shared/pollingLists';
 import type { Show } from '../../shared/descriptions';
-import { atItem } from '../../shared/itemError';
+import { itemOperationError } from '../../shared/itemError';
 
 /** Numbers per request; MessageMedia pages the list at 100, so batches stay at that size too. */
 export const NUMBERS_PER_REQUEST = 100;
@@ -59,11 +58,12 @@ export function parseNumbers(
 		toApiNumber(node, n, field, itemIndex, (options.defaultCountryCode as string) ?? ''),
 	);
 	if (numbers.length === 0) {
-		throw new NodeOperationError(node, atItem(`"${field}" is empty`, itemIndex), {
+		throw itemOperationError(
+			node,
 			itemIndex,
-			description:
-				'Give one or more phone numbers, separated by commas, or an expression that returns an array.',
-		});
+			`"${field}" is empty`,
+			'Give one or more phone numbers, separated by commas, or an expression that returns an array.',
+		);
 	}
 	return [...new Set(numbers)];
 }

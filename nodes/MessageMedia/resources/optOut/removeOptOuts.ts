@@ -4,14 +4,13 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { forEachItem } from '../../shared/execute';
+import { forEachItem } from '../../shared/forEachItem';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiFullResponse } from '../../transport/messageMediaApi';
 import { countryCodeOptions } from '../../shared/descriptions';
 import { toApiNumber } from './optOutNumbers';
-import { atItem } from '../../shared/itemError';
+import { itemOperationError } from '../../shared/itemError';
 
 const showOnlyForOptOutRemove = { resource: ['optOut'], operation: ['remove'] };
 
@@ -46,13 +45,11 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 			itemIndex: i,
 		});
 		if (response.statusCode === 404) {
-			throw new NodeOperationError(
+			throw itemOperationError(
 				this.getNode(),
-				atItem(`the number ${number} was not on the opt-out list`, i),
-				{
-					itemIndex: i,
-					description: 'There was nothing to remove. Check the number and the sub-account.',
-				},
+				i,
+				`the number ${number} was not on the opt-out list`,
+				'There was nothing to remove. Check the number and the sub-account.',
 			);
 		}
 		return { number, removed: true };

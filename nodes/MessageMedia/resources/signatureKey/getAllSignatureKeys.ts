@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { returnAllFields } from '../../shared/descriptions';
-import { forEachItem } from '../../shared/execute';
+import { forEachItem } from '../../shared/forEachItem';
 import type { OperationDefinition } from '../../shared/types';
 import type { PagingStrategy } from '../../transport/messageMediaApi';
 import { messageMediaApiRequestAllItems } from '../../transport/messageMediaApi';

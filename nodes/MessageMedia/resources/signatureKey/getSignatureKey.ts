@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../shared/execute';
+import { forEachItem } from '../../shared/forEachItem';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport/messageMediaApi';
 import { keyIdField, SIGNATURE_MANAGEMENT_PATH, simplifyKey } from './signatureKeyFields';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { returnAllFields } from '../../shared/descriptions';
-import { forEachItem } from '../../shared/execute';
+import { forEachItem } from '../../shared/forEachItem';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequestAllItems, pageNumberPaging } from '../../transport/messageMediaApi';
 import { simplifyWebhook } from './webhookFields';

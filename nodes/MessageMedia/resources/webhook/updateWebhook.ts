@@ -4,9 +4,8 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { forEachItem } from '../../shared/execute';
+import { forEachItem } from '../../shared/forEachItem';
 import type { OperationDefinition } from '../../shared/types';
 import { messageMediaApiRequest } from '../../transport/messageMediaApi';
 import {
@@ -16,7 +15,7 @@ import {
 	webhookFieldDefinitions as f,
 	webhookIdField,
 } from './webhookFields';
-import { atItem } from '../../shared/itemError';
+import { itemOperationError } from '../../shared/itemError';
 
 const showOnlyForWebhookUpdate = { resource: ['webhook'], operation: ['update'] };
 
@@ -49,10 +48,12 @@ async function run(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		}
 		if (fields.template !== undefined) body.template = fields.template;
 		if (Object.keys(body).length === 0) {
-			throw new NodeOperationError(node, atItem(`no field to update was set`, i), {
-				itemIndex: i,
-				description: 'Add at least one field under Update Fields.',
-			});
+			throw itemOperationError(
+				node,
+				i,
+				`no field to update was set`,
+				'Add at least one field under Update Fields.',
+			);
 		}
 		const webhook = await messageMediaApiRequest.call(this, {
 			method: 'PATCH',

@@ -1,9 +1,8 @@
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { MESSAGE_EVENTS } from '../../shared/events';
 import type { Show } from '../../shared/descriptions';
-import { atItem } from '../../shared/itemError';
+import { itemOperationError } from '../../shared/itemError';
 
 export function webhookIdField(show: Show, description: string): INodeProperties {
 	return {
@@ -108,14 +107,11 @@ export function headersToMap(
 		const key = String(name ?? '').trim();
 		if (!key) continue;
 		if (key.toLowerCase() === 'content-type') {
-			throw new NodeOperationError(
+			throw itemOperationError(
 				node,
-				atItem(`"Headers" must not contain Content-Type`, itemIndex),
-				{
-					itemIndex,
-					description:
-						'MessageMedia sets Content-Type from Encoding and rejects the webhook otherwise.',
-				},
+				itemIndex,
+				`"Headers" must not contain Content-Type`,
+				'MessageMedia sets Content-Type from Encoding and rejects the webhook otherwise.',
 			);
 		}
 		map[key] = String(value ?? '');
@@ -126,13 +122,7 @@ export function headersToMap(
 export function requireEvents(node: INode, events: unknown, itemIndex: number): string[] {
 	const list = Array.isArray(events) ? events.map(String) : [];
 	if (list.length === 0) {
-		throw new NodeOperationError(
-			node,
-			atItem(`"Events" must contain at least one event`, itemIndex),
-			{
-				itemIndex,
-			},
-		);
+		throw itemOperationError(node, itemIndex, `"Events" must contain at least one event`);
 	}
 	return list;
 }
