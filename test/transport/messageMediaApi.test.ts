@@ -24,7 +24,8 @@ const node: INode = {
 	parameters: {},
 };
 
-type Answer = { statusCode: number; body?: unknown; headers?: IDataObject } | Error;
+/** `text` is a body sent as it is; `body` is sent as JSON. */
+type Answer = { statusCode: number; body?: unknown; text?: string; headers?: IDataObject } | Error;
 
 function context(answers: Answer[], credentials: IDataObject = { authType: 'basic' }) {
 	const sent: IHttpRequestOptions[] = [];
@@ -40,7 +41,7 @@ function context(answers: Answer[], credentials: IDataObject = { authType: 'basi
 				return {
 					statusCode: answer.statusCode,
 					headers: answer.headers ?? {},
-					body: answer.body === undefined ? '' : JSON.stringify(answer.body),
+					body: answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)),
 				};
 			},
 		},
@@ -172,6 +173,25 @@ describe('transport: structured problems', () => {
 			{ position: 1, field: 'destination_number', label: 'To', text: 'bad number' },
 		]);
 		expect(response.problem?.messages.get(3)).toEqual([{ position: 3, text: 'too many' }]);
+	});
+
+	it('reads an error body that is not JSON as its text, and one that is JSON by its fields', async () => {
+		const { ctx } = context([
+			{ statusCode: 404, text: ' <h1>Not found</h1>\n' },
+			{ statusCode: 404, text: JSON.stringify('{"message":"inner"}') },
+			{ statusCode: 404, text: '{"message":"No such message","details":["id"]}' },
+		]);
+		const get = () => messageMediaApiRequest.call(ctx, { method: 'GET', path: '/v1/x' });
+		await expect(get()).rejects.toMatchObject({
+			description: 'MessageMedia says: <h1>Not found</h1>',
+		});
+		// A JSON string is text once parsed, and is not parsed a second time.
+		await expect(get()).rejects.toMatchObject({
+			description: 'MessageMedia says: {"message":"inner"}',
+		});
+		await expect(get()).rejects.toMatchObject({
+			description: 'MessageMedia says: No such message\nDetails: id',
+		});
 	});
 
 	it('has no problem on a success', async () => {

@@ -9,14 +9,12 @@ export interface MessageMediaErrorBody {
 	details?: string[];
 }
 
+/**
+ * Reads an error body as the transport left it, parsed once: an object when MessageMedia answered
+ * JSON, the text itself when it did not.
+ */
 export function parseErrorBody(body: unknown): MessageMediaErrorBody {
-	if (typeof body === 'string') {
-		try {
-			return parseErrorBody(JSON.parse(body));
-		} catch {
-			return body.trim() ? { message: body.trim().slice(0, 500) } : {};
-		}
-	}
+	if (typeof body === 'string') return body.trim() ? { message: body.trim().slice(0, 500) } : {};
 	if (body && typeof body === 'object') {
 		const { message, details } = body as MessageMediaErrorBody;
 		return {

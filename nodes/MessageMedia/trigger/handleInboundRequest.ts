@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { dedupStoreFor } from '../inbound/dedupStore';
-import { normaliseEvent, parseEventBody, PayloadError } from '../inbound/normaliseEvent';
+import { normaliseEvent, parseEventBody, PayloadError, rawBodyOf } from '../inbound/normaliseEvent';
 import { verifyRsaSignature, verifySecretHeader } from '../inbound/verifyRequest';
 import { expandEvents } from '../shared/events';
 import { parseIntentKeywords } from '../shared/intent';
@@ -21,14 +21,6 @@ const HOUR_MS = 3_600_000;
 function reject(this: IWebhookFunctions, status: 400 | 401, message: string): IWebhookResponseData {
 	this.getResponseObject().status(status).send(message);
 	return { noWebhookResponse: true };
-}
-
-function rawBodyOf(this: IWebhookFunctions): Buffer {
-	const req = this.getRequestObject() as unknown as { rawBody?: Buffer | string; body?: unknown };
-	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
-	if (typeof req.rawBody === 'string') return Buffer.from(req.rawBody, 'utf8');
-	// Without rawBody nothing can be verified byte for byte; the parsed body is the best there is.
-	return Buffer.from(JSON.stringify(req.body ?? {}), 'utf8');
 }
 
 function numberList(value: unknown): string[] {
@@ -48,7 +40,7 @@ export async function handleInboundRequest(this: IWebhookFunctions): Promise<IWe
 	const data = staticDataOf(this);
 	const req = this.getRequestObject();
 	const headers = req.headers as Record<string, string | string[] | undefined>;
-	const rawBody = rawBodyOf.call(this);
+	const rawBody = rawBodyOf(req);
 
 	const secret = verifySecretHeader(headers, VERIFICATION_HEADER, data.webhookSecret);
 	if (!secret.ok) return reject.call(this, 401, `Unauthorized: ${secret.reason}`);

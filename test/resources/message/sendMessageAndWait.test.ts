@@ -133,7 +133,45 @@ describe('Send and Wait for Reply: sending', () => {
 			.reply(400, { message: 'Invalid', details: ['/messages/0/source_number: not registered'] });
 		await expect(executeActionNode({ parameters: params() }, [{}])).rejects.toMatchObject({
 			message: 'MessageMedia rejected the message: "From": not registered [item 0]',
+			description: 'The message was not sent. Details: /messages/0/source_number: not registered.',
 		});
+	});
+
+	it('reads a rejected message exactly as Send does', async () => {
+		const rejected = { message: 'Invalid', details: ['/messages/0/content: too long'] };
+		nock(BASE_URL).post('/v1/messages').times(2).reply(400, rejected);
+		const failure = (parameters: IDataObject) =>
+			executeActionNode({ parameters }, [{}]).then(
+				() => undefined,
+				(error: NodeOperationError) => ({
+					message: error.message,
+					description: error.description,
+				}),
+			);
+		const fromWait = await failure(params());
+		const fromSend = await failure({ ...params(), operation: 'send' });
+		expect(fromWait).toEqual(fromSend);
+		expect(fromWait?.message).toBe(
+			'MessageMedia rejected the message: "Message": too long [item 0]',
+		);
+	});
+});
+
+describe('Send and Wait for Reply: the editor', () => {
+	const fields = new MessageMedia().description.properties.filter((p) =>
+		p.displayOptions?.show?.operation?.includes(SEND_AND_WAIT_OPERATION),
+	);
+
+	it('has a notice of at most two short sentences', () => {
+		const notice = fields.find((p) => p.type === 'notice')!.displayName.replace(/<[^>]+>/g, '');
+		expect(notice.split(/[.!?](\s|$)/).filter((s) => s.trim()).length).toBeLessThanOrEqual(2);
+		expect(notice.length).toBeLessThanOrEqual(200);
+	});
+
+	it('shows the wait amount as the number typed (24, not 24.00)', () => {
+		const amount = fields.find((p) => p.name === 'resumeAmount')!;
+		expect(amount.default).toBe(24);
+		expect(amount.typeOptions?.numberPrecision).toBeUndefined();
 	});
 });
 
@@ -266,6 +304,15 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		expect(await result).toEqual({ noWebhookResponse: true });
 		expect(res.statusCode).toBe(400);
 		expect(String((res.sent as { error: string }).error)).toMatch(/^Not a MessageMedia callback/);
+	});
+
+	it('reads the body with the trigger’s parser: template text left unrendered is named', async () => {
+		const { result, res } = call('{"reply_id": "$!{replyId}", "content": ');
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(400);
+		expect((res.sent as { error: string }).error).toBe(
+			'Not a MessageMedia callback: MessageMedia did not render the webhook template: the body still holds the template text "$!{replyId}", "content": "',
+		);
 	});
 
 	it('reports an unexpected failure as a NodeOperationError that keeps its message', async () => {

@@ -1,10 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	NodeApiError,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { atItem, errorItem, itemFailure } from '../../shared/itemError';
@@ -12,22 +6,13 @@ import { itemParameterReader } from '../../shared/itemParameterReader';
 import { buildMessage, type OutboundMessage } from '../../shared/message';
 import { messageFields } from '../../shared/descriptions';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaApiFullResponse } from '../../transport/messageMediaApi';
-import {
-	describeMessageProblem,
-	describeMessageProblems,
-	isOutcomeUnknown,
-} from '../../transport/errors';
-
-export const MAX_MESSAGES_PER_REQUEST = 100;
+import { postMessages, type PendingMessage, type SendOutcome } from './postMessages';
 
 const showOnlyForMessageSend = { resource: ['message'], operation: ['send'] };
 
 export const description = messageFields(showOnlyForMessageSend);
 
-interface Pending {
-	itemIndex: number;
-	message: OutboundMessage;
+interface Pending extends PendingMessage {
 	/** Segments, look-alike replacement and send-window fields for the output item. */
 	report: IDataObject;
 }
@@ -50,108 +35,37 @@ function sentJson(
 	};
 }
 
-function describeSent(sent: number): string | undefined {
-	return sent > 0
-		? `${sent} message(s) from earlier batches were already accepted; do not rerun the whole node, or those customers get the message twice.`
-		: undefined;
-}
-
-/**
- * Sends one batch. A 400 that names messages removes only those, and the rest goes again in one
- * request. Requests are never repeated after an unknown outcome, so no message is sent twice.
- */
-async function sendBatch(
-	this: IExecuteFunctions,
-	batch: Pending[],
-	results: Map<number, INodeExecutionData>,
-	sentBefore: number,
-): Promise<number> {
-	let remaining = batch;
-	let sent = 0;
-	while (remaining.length > 0) {
-		let response;
-		let failure: unknown;
-		try {
-			response = await messageMediaApiFullResponse.call(this, {
-				method: 'POST',
-				path: '/v1/messages',
-				body: { messages: remaining.map((p) => p.message) },
-				retry: 'send',
-				acceptStatus: [400],
-				itemIndex: remaining[0].itemIndex,
-				note: describeSent(sentBefore + sent),
-			});
-		} catch (error) {
-			failure = error;
+/** The output item for one message: what MessageMedia accepted, or why it did not. */
+function outcomeItem(outcome: SendOutcome, report: IDataObject): INodeExecutionData {
+	const pairedItem = { item: outcome.itemIndex };
+	switch (outcome.status) {
+		case 'accepted':
+			return { json: sentJson(outcome.accepted, outcome.message, report), pairedItem };
+		case 'rejected':
+			return {
+				json: {
+					error: outcome.error.message,
+					destination: outcome.message.destination_number,
+					details: outcome.details,
+				},
+				pairedItem,
+			};
+		case 'failed': {
+			const item = errorItem(outcome.error, outcome.itemIndex);
+			item.json.outcomeUnknown = outcome.outcomeUnknown;
+			item.json.destination = outcome.message.destination_number;
+			return item;
 		}
-		if (response === undefined) {
-			// The transport raises only n8n's own error types, with the earlier batches in the description.
-			const error = failure as NodeApiError | NodeOperationError;
-			if (!this.continueOnFail()) throw error;
-			const outcomeUnknown = isOutcomeUnknown(error);
-			for (const p of remaining) {
-				const item = errorItem(error, p.itemIndex);
-				item.json.outcomeUnknown = outcomeUnknown;
-				item.json.destination = p.message.destination_number;
-				results.set(p.itemIndex, item);
-			}
-			return sent;
-		}
-
-		if (response.problem) {
-			const problem = response.problem;
-			const reasons = new Map(
-				[...problem.messages].map(([position, list]) => [position, describeMessageProblems(list)!]),
-			);
-			const rejected = remaining.filter((_, position) => reasons.has(position));
-			if (rejected.length === 0 || !this.continueOnFail()) {
-				const first = rejected[0] ?? remaining[0];
-				const position = remaining.indexOf(first);
-				const reason = reasons.get(position) ?? problem.message ?? 'invalid request';
-				throw new NodeOperationError(
-					this.getNode(),
-					atItem(`MessageMedia rejected the message: ${reason}`, first.itemIndex),
-					{
-						itemIndex: first.itemIndex,
-						description: [
-							`MessageMedia accepts a batch all or nothing, so none of the ${remaining.length} messages in this batch were sent.`,
-							problem.details.length ? `Details: ${problem.details.join('; ')}.` : undefined,
-							describeSent(sentBefore + sent),
-						]
-							.filter(Boolean)
-							.join(' '),
-					},
-				);
-			}
-			for (const p of rejected) {
-				const position = remaining.indexOf(p);
-				results.set(p.itemIndex, {
-					json: {
-						error: atItem(
-							`MessageMedia rejected the message: ${reasons.get(position)}`,
-							p.itemIndex,
-						),
-						destination: p.message.destination_number,
-						details: problem.messages.get(position)!.map(describeMessageProblem),
-					},
-					pairedItem: { item: p.itemIndex },
-				});
-			}
-			remaining = remaining.filter((_, position) => !reasons.has(position));
-			continue;
-		}
-
-		const accepted = ((response.body as IDataObject).messages as IDataObject[] | undefined) ?? [];
-		remaining.forEach((p, position) => {
-			results.set(p.itemIndex, {
-				json: sentJson(accepted[position] ?? {}, p.message, p.report),
-				pairedItem: { item: p.itemIndex },
-			});
-		});
-		sent += remaining.length;
-		remaining = [];
+		case 'skipped':
+			// Only a run that stopped skips messages, and a stopped run throws before this.
+			return {
+				json: {
+					error: atItem('Not sent: an earlier failure stopped the run', outcome.itemIndex),
+					destination: outcome.message.destination_number,
+				},
+				pairedItem,
+			};
 	}
-	return sent;
 }
 
 export async function run(
@@ -175,11 +89,13 @@ export async function run(
 			results.set(i, errorItem(error, i));
 		}
 	}
-	let sent = 0;
-	for (let start = 0; start < pending.length; start += MAX_MESSAGES_PER_REQUEST) {
-		const batch = pending.slice(start, start + MAX_MESSAGES_PER_REQUEST);
-		sent += await sendBatch.call(this, batch, results, sent);
-	}
+	const { outcomes, stoppedBy } = await postMessages.call(this, pending, {
+		stopOnFailure: !this.continueOnFail(),
+	});
+	if (stoppedBy) throw stoppedBy;
+	outcomes.forEach((outcome, n) =>
+		results.set(outcome.itemIndex, outcomeItem(outcome, pending[n].report)),
+	);
 	return items.map((_, i) => results.get(i)!);
 }
 

@@ -16,11 +16,15 @@ import { parseIntentKeywords } from '../../shared/intent';
 import { atItem } from '../../shared/itemError';
 import { buildMessage } from '../../shared/message';
 import type { OperationDefinition } from '../../shared/types';
-import { messageMediaApiFullResponse } from '../../transport/messageMediaApi';
-import { describeMessageProblems } from '../../transport/errors';
+import { postMessages } from './postMessages';
 import { dedupStoreFor } from '../../inbound/dedupStore';
 import { FINAL_FAILURES } from '../../inbound/deliveryStatus';
-import { normaliseEvent, PayloadError } from '../../inbound/normaliseEvent';
+import {
+	normaliseEvent,
+	parseEventBody,
+	PayloadError,
+	rawBodyOf,
+} from '../../inbound/normaliseEvent';
 import { secretsMatch } from '../../inbound/verifyRequest';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
@@ -33,7 +37,7 @@ export type WaitOutcome = 'reply' | 'undelivered' | 'timeout';
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			"Sends one message per execution and pauses the workflow until the customer replies, the message fails or the time limit passes. The output field <code>outcome</code> is <code>reply</code>, <code>undelivered</code> or <code>timeout</code>; <code>decision</code> is the reply's intent (<code>confirm</code>, <code>cancel</code>, <code>stop</code>, <code>other</code>) or the outcome, for one Switch node. For bulk campaigns, use Send with the MessageMedia Trigger instead.",
+			'Sends one message and pauses until the customer answers, the message fails or the time runs out. Branch on <code>decision</code> with one Switch node.',
 		name: 'sendAndWaitNotice',
 		type: 'notice',
 		default: '',
@@ -64,7 +68,7 @@ export const description: INodeProperties[] = [
 		name: 'resumeAmount',
 		type: 'number',
 		default: 24,
-		typeOptions: { minValue: 0, numberPrecision: 2 },
+		typeOptions: { minValue: 0 },
 		description: 'How long to wait for the reply',
 		displayOptions: { show: { ...show, limitWaitTime: [true], limitType: ['afterTimeInterval'] } },
 	},
@@ -185,24 +189,12 @@ async function run(
 	message.callback_url = this.getSignedResumeUrl({ [CALLBACK_TOKEN_PARAM]: token });
 	if (this.getNodeParameter('resumeOnUndelivered', 0, true)) message.delivery_report = true;
 
-	const response = await messageMediaApiFullResponse.call(this, {
-		method: 'POST',
-		path: '/v1/messages',
-		body: { messages: [message] },
-		retry: 'send',
-		acceptStatus: [400],
-		itemIndex: 0,
+	const { outcomes, stoppedBy } = await postMessages.call(this, [{ itemIndex: 0, message }], {
+		stopOnFailure: true,
 	});
-	if (response.problem) {
-		const { problem } = response;
-		const reason =
-			describeMessageProblems(problem.messages.get(0)) ?? problem.message ?? 'invalid request';
-		throw new NodeOperationError(node, atItem(`MessageMedia rejected the message: ${reason}`, 0), {
-			itemIndex: 0,
-			description: problem.details.join('; ') || undefined,
-		});
-	}
-	const accepted = ((response.body.messages as IDataObject[] | undefined) ?? [])[0] ?? {};
+	if (stoppedBy) throw stoppedBy;
+	const sent = outcomes[0];
+	const accepted = sent.status === 'accepted' ? sent.accepted : {};
 
 	const timeoutItem: INodeExecutionData = {
 		json: {
@@ -274,11 +266,8 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		return reply.call(this, 401, { error: 'Unauthorized' });
 	}
 
-	let payload: IDataObject;
 	try {
-		const raw = (request as unknown as { rawBody?: Buffer }).rawBody;
-		payload = raw?.length ? (JSON.parse(raw.toString('utf8')) as IDataObject) : this.getBodyData();
-		const { event } = normaliseEvent(payload, {
+		const { event } = normaliseEvent(parseEventBody(rawBodyOf(request).toString('utf8')), {
 			keywords: parseIntentKeywords(this.getNodeParameter('keywords', {}) as IDataObject),
 		});
 		const resumeOnUndelivered = this.getNodeParameter('resumeOnUndelivered', true) as boolean;
@@ -297,7 +286,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 			workflowData: [[{ json: { outcome, decision, ...event }, pairedItem: { item: 0 } }]],
 		};
 	} catch (error) {
-		if (error instanceof SyntaxError || error instanceof PayloadError) {
+		if (error instanceof PayloadError) {
 			return reply.call(this, 400, { error: `Not a MessageMedia callback: ${error.message}` });
 		}
 		// A NodeOperationError passes through unchanged; anything else keeps its message.
