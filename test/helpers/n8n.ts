@@ -12,6 +12,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypes,
 	IRunExecutionData,
@@ -26,6 +27,10 @@ import { ExecuteContext, HookContext, WebhookContext } from 'n8n-core';
 import { MessageMediaMessagingApi } from '../../credentials/MessageMediaMessagingApi.credentials';
 import { MessageMedia } from '../../nodes/MessageMedia/MessageMedia.node';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
+import {
+	N8N_REVIEW_MESSAGE,
+	REVIEW_RESPONSE_TYPE,
+} from '../../nodes/MessageMedia/resources/message/humanReview';
 
 export const BASE_URL = 'https://api.messagemedia.test';
 
@@ -74,9 +79,43 @@ class TestCredentialsHelper {
 	}
 }
 
+/**
+ * The properties of the Human review variant n8n generates from a node with a Send and Wait
+ * operation, by the two rules of n8n's createHitlTools (read in n8n 2.41.1) that shape its panel:
+ * its own `message` comes first and replaces any of ours; a `responseType` of ours becomes hidden
+ * and set to `approval`. Everything else is kept.
+ */
+export function asN8nHitlProperties(properties: INodeProperties[]): INodeProperties[] {
+	return [
+		{ displayName: 'Message', name: 'message', type: 'string', default: N8N_REVIEW_MESSAGE },
+		...properties
+			.filter((p) => p.name !== 'message')
+			.map((p) =>
+				p.name === 'responseType'
+					? ({
+							displayName: 'Response Type',
+							name: 'responseType',
+							type: 'hidden',
+							default: REVIEW_RESPONSE_TYPE,
+						} as INodeProperties)
+					: p,
+			),
+	];
+}
+
+function asHumanReviewVariant(nodeType: MessageMedia): MessageMedia {
+	nodeType.description = {
+		...nodeType.description,
+		name: `${nodeType.description.name}HitlTool`,
+		properties: asN8nHitlProperties(nodeType.description.properties),
+	};
+	return nodeType;
+}
+
 const nodeTypeInstances: Record<string, INodeType> = {
 	'n8n-nodes-messagemedia.messageMedia': new MessageMedia(),
 	'n8n-nodes-messagemedia.messageMediaTrigger': new MessageMediaTrigger(),
+	'n8n-nodes-messagemedia.messageMediaHitlTool': asHumanReviewVariant(new MessageMedia()),
 };
 
 const nodeTypes: INodeTypes = {
@@ -96,13 +135,15 @@ export interface NodeRunOptions {
 	beforeExecute?: (context: ExecuteContext) => void;
 	/** The node's typeVersion in the workflow (default 1). */
 	typeVersion?: number;
+	/** The node's type, when not the one the helper runs by default. */
+	nodeType?: string;
 }
 
 function buildNode(type: string, options: NodeRunOptions): INode {
 	return {
 		id: 'node-1',
 		name: type.endsWith('Trigger') ? 'MessageMedia Trigger' : 'MessageMedia',
-		type,
+		type: options.nodeType ?? type,
 		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],

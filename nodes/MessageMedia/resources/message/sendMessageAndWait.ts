@@ -14,6 +14,7 @@ import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { intentKeywordFields, messageFields } from '../../shared/descriptions';
 import { parseIntentKeywords } from '../../shared/intent';
 import { atItem } from '../../shared/itemError';
+import { itemParameterReader } from '../../shared/itemParameterReader';
 import { buildMessage } from '../../shared/message';
 import type { OperationDefinition } from '../../shared/types';
 import { postMessages } from './postMessages';
@@ -26,6 +27,13 @@ import {
 	rawBodyOf,
 } from '../../inbound/normaliseEvent';
 import { secretsMatch } from '../../inbound/verifyRequest';
+import {
+	repliedFromTextedNumber,
+	reviewParameterReader,
+	reviewVerdict,
+	textedNumberParam,
+	withHumanReview,
+} from './humanReview';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 
@@ -164,7 +172,9 @@ async function run(
 		);
 	}
 	const now = Date.now();
-	const message = buildMessage.call(this, 0, now);
+	const node = this.getNode();
+	const read = reviewParameterReader(this, node, itemParameterReader(this, node));
+	const message = buildMessage.call(this, 0, now, node, read);
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	applyCostAndTiming(this, this.getNode(), 0, message, options, now);
 	// The time limit counts from when the message goes out, which a send window can delay.
@@ -184,9 +194,11 @@ async function run(
 		);
 	}
 	const credentials = await this.getCredentials('messageMediaMessagingApi');
-	const node = this.getNode();
 	const token = callbackToken(String(credentials.apiSecret), this.getExecutionId(), node.id);
-	message.callback_url = this.getSignedResumeUrl({ [CALLBACK_TOKEN_PARAM]: token });
+	message.callback_url = this.getSignedResumeUrl({
+		[CALLBACK_TOKEN_PARAM]: token,
+		...textedNumberParam(String(credentials.apiSecret), message.destination_number),
+	});
 	if (this.getNodeParameter('resumeOnUndelivered', 0, true)) message.delivery_report = true;
 
 	const { outcomes, stoppedBy } = await postMessages.call(this, [{ itemIndex: 0, message }], {
@@ -204,6 +216,7 @@ async function run(
 			to: message.destination_number,
 			metadata: message.metadata ?? {},
 			waitedUntil: waitTill === WAIT_INDEFINITELY ? null : waitTill.toISOString(),
+			...reviewVerdict(node, 'timeout'),
 		},
 		pairedItem: { item: 0 },
 	};
@@ -215,7 +228,10 @@ async function run(
 	return [timeoutItem];
 }
 
-export const sendMessageAndWait: OperationDefinition = { description, run };
+export const sendMessageAndWait: OperationDefinition = {
+	description: withHumanReview(description, show),
+	run,
+};
 
 /**
  * The resume webhook of Send and Wait for Reply, declared as n8n-nodes-base declares its own
@@ -275,6 +291,12 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		if (event.event === 'reply' || event.event === 'opt_out') outcome = 'reply';
 		else if (resumeOnUndelivered && FINAL_FAILURES.includes(event.status)) outcome = 'undelivered';
 		if (!outcome) return reply.call(this, 200, { status: 'waiting', event: event.eventName });
+		if (
+			outcome === 'reply' &&
+			!repliedFromTextedNumber(query, String(credentials.apiSecret), event.from)
+		) {
+			return reply.call(this, 200, { status: 'ignored', reason: 'not the number texted' });
+		}
 
 		const resumed = dedupStoreFor(this.getWorkflow().id ?? '', node.id, 'send-and-wait');
 		if (!resumed.claim(executionId, RESUME_WINDOW_MS)) {
@@ -282,9 +304,8 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		}
 		// One field to branch on with a single Switch: the reply's intent, or the outcome.
 		const decision = outcome === 'reply' ? (event.intent ?? 'other') : outcome;
-		return {
-			workflowData: [[{ json: { outcome, decision, ...event }, pairedItem: { item: 0 } }]],
-		};
+		const json = { outcome, decision, ...event, ...reviewVerdict(node, decision, event.text) };
+		return { workflowData: [[{ json, pairedItem: { item: 0 } }]] };
 	} catch (error) {
 		if (error instanceof PayloadError) {
 			return reply.call(this, 400, { error: `Not a MessageMedia callback: ${error.message}` });
