@@ -14,7 +14,7 @@ export class MessageMediaMessagingApi implements ICredentialType {
 
 	displayName = 'MessageMedia API';
 
-	documentationUrl = 'https://messagemedia.github.io/documentation/';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-messagemedia#credentials';
 
 	icon = {
 		light: 'file:../nodes/MessageMedia/messagemedia.svg',
@@ -39,7 +39,7 @@ export class MessageMediaMessagingApi implements ICredentialType {
 				},
 			],
 			default: 'basic',
-			hint: 'Basic and HMAC use different key pairs in MessageMedia. Use the key and secret created for the type you pick.',
+			hint: 'Create the key in the MessageMedia Hub under Settings, API Settings, as a key of this type: Basic and HMAC keys are different pairs.',
 		},
 		{
 			displayName: 'API Key',
@@ -48,6 +48,7 @@ export class MessageMediaMessagingApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'Only an account administrator can create API keys in the MessageMedia Hub',
 		},
 		{
 			displayName: 'API Secret',
@@ -56,26 +57,45 @@ export class MessageMediaMessagingApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'Shown once, when the key is created. If it is lost, create a new key.',
 		},
 		{
 			displayName: 'Region',
 			name: 'region',
 			type: 'options',
 			options: [
-				{ name: 'APAC (api.messagemedia.com)', value: REGIONS.apac },
-				{ name: 'APAC (au.app.api.sinch.com)', value: REGIONS.apacSinch },
-				{ name: 'EU (eu.app.api.sinch.com)', value: REGIONS.eu },
-				{ name: 'Custom Base URL', value: 'custom' },
+				{
+					name: 'APAC (api.messagemedia.com)',
+					value: REGIONS.apac,
+					description: "Australia and Asia-Pacific accounts; the host MessageMedia's own SDKs use",
+				},
+				{
+					name: 'APAC (au.app.api.sinch.com)',
+					value: REGIONS.apacSinch,
+					description: 'The same APAC region under its Sinch Engage name',
+				},
+				{
+					name: 'EU (eu.app.api.sinch.com)',
+					value: REGIONS.eu,
+					description: 'Accounts hosted in Europe',
+				},
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+					description: 'A proxy in front of MessageMedia',
+				},
 			],
 			default: REGIONS.apac,
+			description:
+				'Where your MessageMedia account is hosted. The two APAC options reach the same region.',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'http://127.0.0.1:8787',
-			description: 'A proxy in front of MessageMedia, or the local sandbox',
+			placeholder: 'https://messagemedia-proxy.example.com',
+			description: 'Base URL of a proxy in front of the MessageMedia API, without /v1',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{

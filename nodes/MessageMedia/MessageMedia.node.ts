@@ -19,9 +19,7 @@ export class MessageMedia implements INodeType {
 		icon: { light: 'file:messagemedia.svg', dark: 'file:messagemedia.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// What the operation does, in words (resources/resourceTable.ts operationSubtitles).
-		subtitle:
-			'={{ ({"message:cancel":"Cancel message","message:get":"Get message","message:send":"Send message","message:sendAndWait":"Send and wait for reply","deliveryReport:confirm":"Confirm delivery reports","deliveryReport:getAll":"Get delivery reports","lookup:get":"Look up number","optOut:add":"Add opt-out","optOut:check":"Check opt-out","optOut:getAll":"Get opt-outs","optOut:remove":"Remove opt-out","reply:confirm":"Confirm replies","reply:getAll":"Get replies","senderAddress:getAll":"Get sender addresses","signatureKey:create":"Create signature key","signatureKey:delete":"Delete signature key","signatureKey:disable":"Disable signature key","signatureKey:enable":"Enable signature key","signatureKey:get":"Get signature key","signatureKey:getEnabled":"Get enabled signature key","signatureKey:getAll":"Get signature keys","webhook:create":"Create webhook","webhook:delete":"Delete webhook","webhook:getAll":"Get webhooks","webhook:update":"Update webhook"})[$parameter["resource"] + ":" + $parameter["operation"]] ?? $parameter["operation"] }}',
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Send SMS, MMS and voice messages and manage replies with MessageMedia (Sinch Engage)',
 		defaults: { name: 'MessageMedia' },

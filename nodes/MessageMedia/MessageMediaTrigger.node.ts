@@ -24,10 +24,13 @@ export class MessageMediaTrigger implements INodeType {
 		// start node is at typeVersion 1 (before the body is parsed); from 2 on it does not.
 		version: [1, 2],
 		defaultVersion: 2,
-		// The events in words (shared/events.ts eventSubtitleWords).
+		// Short enough for the canvas whatever is selected; the Events list names them.
 		subtitle:
-			'={{ "On " + $parameter["events"].map((e) => ({"*":"any event","DELIVERED_DR":"message delivered","ENROUTE_DR":"message en route","EXPIRED_DR":"message expired","FAILED_DR":"message failed","REJECTED_DR":"message rejected","SUBMITTED_DR":"message submitted","OPT_OUT_SMS":"opt-out","RECEIVED_MMS":"MMS reply","RECEIVED_SMS":"SMS reply"})[e] ?? e).join(", ") }}',
-		description: 'Starts the workflow on MessageMedia replies, opt-outs and delivery reports',
+			'=Events: {{$parameter["events"].includes("*") ? "all" : $parameter["events"].length}}',
+		// n8n's node panel shows the action node and this trigger as one entry described by this
+		// text (n8n-editor-ui 2.41.1, generateMergedNodesAndActions), so it names sending too.
+		description:
+			'Send SMS with MessageMedia (Sinch Engage) and start workflows on replies, opt-outs and delivery reports',
 		defaults: { name: 'MessageMedia Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -36,7 +39,7 @@ export class MessageMediaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Listening for a test event registers a temporary webhook (a /webhook-test/ URL) at MessageMedia. It lasts about 2 minutes or until the first event arrives. Publishing the workflow registers a separate, permanent webhook (a /webhook/ URL), which is removed when the workflow is unpublished. Listening for a test event while the workflow is published registers both, so one event runs the workflow twice and the customer can get two texts: unpublish it first, or leave it published and send a real reply instead (in the demo: npm start -- --reply YES), then look at its executions.',
+					'Listening for a test event registers a temporary /webhook-test/ URL at MessageMedia, publishing the workflow a permanent /webhook/ URL. Listening while the workflow is published runs each event twice, so unpublish it first.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

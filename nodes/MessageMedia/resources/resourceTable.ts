@@ -72,39 +72,3 @@ export const resources: ResourceDefinition[] = [
 		operations: webhookOperations,
 	},
 ];
-
-/** Where the regular "<operation> <resource>" wording would read oddly. */
-const SUBTITLE_WORDING: Record<string, string> = {
-	'message:sendAndWait': 'Send and wait for reply',
-	'lookup:get': 'Look up number',
-	'deliveryReport:confirm': 'Confirm delivery reports',
-	'reply:confirm': 'Confirm replies',
-	'signatureKey:getEnabled': 'Get enabled signature key',
-};
-
-const plural = (noun: string) =>
-	/[^aeiou]y$/.test(noun)
-		? `${noun.slice(0, -1)}ies`
-		: noun.endsWith('s')
-			? `${noun}es`
-			: `${noun}s`;
-
-/**
- * "resource:operation" -> what the canvas shows under an action node, as a person would say it
- * ("Send message", "Add opt-out", "Get replies"). The node's `subtitle` spells this table out as
- * a literal (n8n's lint reads it); test/nodes/subtitle.test.ts keeps the two equal.
- */
-export function operationSubtitles(): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const resource of resources) {
-		const noun = resource.name.toLowerCase();
-		const operation = resource.description.find((p) => p.name === 'operation');
-		for (const option of (operation?.options ?? []) as Array<{ name: string; value: string }>) {
-			const key = `${resource.value}:${option.value}`;
-			out[key] =
-				SUBTITLE_WORDING[key] ??
-				(option.name === 'Get Many' ? `Get ${plural(noun)}` : `${option.name} ${noun}`);
-		}
-	}
-	return out;
-}

@@ -154,7 +154,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 						typeOptions: { minValue: 1 },
 						default: 1,
 						description:
-							'SMS only: fail an item whose message would need more segments (each billed as one SMS) instead of sending it. A segment holds 160 GSM-7 characters (153 each when split) but only 70 (67) once any character outside GSM-7, such as a curly quote or an emoji, makes it UCS-2. MMS and text to speech are not split into segments.',
+							'SMS only: an item that needs more segments (each billed as one SMS) fails instead of being sent. One curly quote or emoji shrinks a segment from 160 characters to 70.',
 					},
 					{
 						displayName: 'Metadata',
@@ -182,7 +182,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to replace curly quotes, en and em dashes, ellipses, unusual spaces, bullets and similar characters with their plain GSM-7 equivalents (invisible ones such as zero-width spaces are removed), so an SMS is not billed as UCS-2. Only done when the whole message then fits GSM-7; otherwise it is sent exactly as written. Letters are never changed. SMS only.',
+							'Whether to replace curly quotes, dashes and similar characters with plain ones, so an SMS fits the cheaper GSM-7 encoding. Only done when the whole message then fits; letters are never changed.',
 					},
 					{
 						displayName: 'Scheduled',
@@ -198,7 +198,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 						placeholder: 'Add Send Window',
 						default: {},
 						description:
-							'Only send between these local times on these days. A message that would go out outside the window is scheduled for its next opening, and so is a Scheduled time outside it; an item whose Expiry comes before that opening fails.',
+							'Only send between these local times on these days; a message outside them is scheduled for the next opening. An item whose Expiry comes before that opening fails.',
 						options: [
 							{
 								displayName: 'Window',
@@ -219,7 +219,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 										default: '20:00',
 										placeholder: '20:00',
 										description:
-											'Local time the window closes, 24-hour HH:MM. Earlier than Start spans midnight (22:00 to 06:00 belongs to the day it opens); equal to Start means 24 hours.',
+											'Local time the window closes, 24-hour HH:MM. Earlier than Start spans midnight; equal to Start means all day.',
 									},
 									{
 										displayName: 'Days',
@@ -252,7 +252,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 										default: '',
 										placeholder: 'Australia/Sydney',
 										description:
-											"IANA time zone of the window. Leave empty for the workflow's time zone; use an expression that reads each customer's own time zone from the item.",
+											"IANA time zone such as Australia/Sydney; empty means the workflow's time zone. An expression can give each customer their own.",
 									},
 								],
 							},

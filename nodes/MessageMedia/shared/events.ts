@@ -1,17 +1,19 @@
 /**
- * Every webhook event MessageMedia documents, as n8n options sorted by name. The only place the
- * event names are written: the `MessageEvent` type and every list of events derive from it.
+ * Every webhook event MessageMedia documents, as n8n options: replies first, then opt-outs, then
+ * delivery reports. The only place the event names are written: the `MessageEvent` type and every
+ * list of events derive from it. Each `name` (the Events list) and `action` (n8n's node picker)
+ * say the same words, so the user meets one name for each event.
  */
 const EVENT_OPTIONS = [
-	{ name: 'Delivery Report: Delivered', value: 'DELIVERED_DR', action: 'On message delivered' },
-	{ name: 'Delivery Report: En Route', value: 'ENROUTE_DR', action: 'On message en route' },
-	{ name: 'Delivery Report: Expired', value: 'EXPIRED_DR', action: 'On message expired' },
-	{ name: 'Delivery Report: Failed', value: 'FAILED_DR', action: 'On message failed' },
-	{ name: 'Delivery Report: Rejected', value: 'REJECTED_DR', action: 'On message rejected' },
-	{ name: 'Delivery Report: Submitted', value: 'SUBMITTED_DR', action: 'On message submitted' },
+	{ name: 'SMS Reply', value: 'RECEIVED_SMS', action: 'On SMS reply' },
+	{ name: 'MMS Reply', value: 'RECEIVED_MMS', action: 'On MMS reply' },
 	{ name: 'Opt-Out', value: 'OPT_OUT_SMS', action: 'On opt-out' },
-	{ name: 'Reply (MMS)', value: 'RECEIVED_MMS', action: 'On MMS reply' },
-	{ name: 'Reply (SMS)', value: 'RECEIVED_SMS', action: 'On SMS reply' },
+	{ name: 'Message Delivered', value: 'DELIVERED_DR', action: 'On message delivered' },
+	{ name: 'Message En Route', value: 'ENROUTE_DR', action: 'On message en route' },
+	{ name: 'Message Expired', value: 'EXPIRED_DR', action: 'On message expired' },
+	{ name: 'Message Failed', value: 'FAILED_DR', action: 'On message failed' },
+	{ name: 'Message Rejected', value: 'REJECTED_DR', action: 'On message rejected' },
+	{ name: 'Message Submitted', value: 'SUBMITTED_DR', action: 'On message submitted' },
 ] as const;
 
 export type MessageEvent = (typeof EVENT_OPTIONS)[number]['value'];
@@ -34,16 +36,4 @@ export const ALL_EVENTS = '*';
 export function expandEvents(selected: string[]): MessageEvent[] {
 	if (selected.includes(ALL_EVENTS)) return MESSAGE_EVENTS.map((event) => event.value);
 	return selected.filter(isMessageEvent);
-}
-
-/**
- * What the trigger's subtitle calls each event: its picker action without the "On "
- * ("SMS reply", "opt-out"). The trigger's `subtitle` spells this out as a literal;
- * test/nodes/subtitle.test.ts keeps the two equal.
- */
-export function eventSubtitleWords(): Record<string, string> {
-	return {
-		[ALL_EVENTS]: 'any event',
-		...Object.fromEntries(MESSAGE_EVENTS.map((e) => [e.value, e.action.replace(/^On /, '')])),
-	};
 }

@@ -30,7 +30,7 @@ export const acknowledgeOption: INodeProperties = {
 	],
 	default: 'onReceived',
 	description:
-		"When n8n tells MessageMedia the event arrived. MessageMedia waits up to 20 seconds for the answer; a slower workflow still runs once (the retry is de-duplicated), but shows as a failed delivery in MessageMedia's logs.",
+		'When n8n tells MessageMedia the event arrived. MessageMedia waits 20 seconds at most; a slower workflow still runs once but is logged there as a failed delivery.',
 };
 
 const RESPONSE_MODE = '={{$parameter["options"]["acknowledge"] || "onReceived"}}';

@@ -10,7 +10,7 @@ const showOnlyForSignatureKeyEnable = { resource: ['signatureKey'], operation: [
 const description: INodeProperties[] = [
 	{
 		displayName:
-			'This applies to the whole account: MessageMedia signs every webhook with this key and disables any key enabled before, which may break other integrations.',
+			'Account-wide: MessageMedia signs every webhook with this key and disables the one enabled before, which may break other integrations.',
 		name: 'enableNotice',
 		type: 'notice',
 		default: '',

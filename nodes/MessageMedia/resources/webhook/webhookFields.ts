@@ -90,7 +90,7 @@ export const webhookFieldDefinitions = {
 		default: '',
 		placeholder: 'e.g. {"reply_id":"$!replyId","content":"$esc.json($!moContent)"}',
 		description:
-			'Velocity template for the body, e.g. with $replyId, $moContent, $status. MessageMedia documents no default body, so setting one is recommended.',
+			'Velocity template for the body, e.g. with $replyId, $moContent, $status. Set one: MessageMedia documents no default body.',
 	},
 } satisfies Record<string, INodeProperties>;
 
