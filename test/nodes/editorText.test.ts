@@ -57,12 +57,6 @@ function sentences(text: string): number {
 	return (plain.match(/[.!?](?=\s+[A-Z]|$)/g) ?? []).length || 1;
 }
 
-/**
- * Being rewritten in a change of its own; listed by name so that this test covers it again as
- * soon as the name is gone from here.
- */
-const REWRITTEN_ELSEWHERE = ['messageMedia/sendAndWaitNotice'];
-
 describe('what the editor shows', () => {
 	it('finds the texts of both nodes and the credential', () => {
 		expect(ALL_TEXTS.filter((t) => t.kind === 'notice').length).toBeGreaterThan(3);
@@ -79,10 +73,7 @@ describe('what the editor shows', () => {
 
 	it('keeps every notice and hint to two sentences at most', () => {
 		const long = ALL_TEXTS.filter(
-			(t) =>
-				(t.kind === 'notice' || t.kind === 'hint') &&
-				!REWRITTEN_ELSEWHERE.includes(t.where) &&
-				sentences(t.text) > 2,
+			(t) => (t.kind === 'notice' || t.kind === 'hint') && sentences(t.text) > 2,
 		);
 		expect(long).toEqual([]);
 	});

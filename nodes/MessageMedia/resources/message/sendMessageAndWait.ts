@@ -107,7 +107,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to continue at once with outcome "undelivered" when the message cannot be delivered (failed, undeliverable, expired, rejected or cancelled), instead of waiting for a reply that cannot come',
+			'Whether to continue at once with outcome "undelivered" when the message cannot be delivered, instead of waiting for a reply that cannot come',
 		displayOptions: { show },
 	},
 	intentKeywordFields(show),
