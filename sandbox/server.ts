@@ -9,6 +9,7 @@ import { signatureKeyRoutes } from './routes/signatureKeys';
 import { webhookRoutes } from './routes/webhookManagement';
 import { match, NOT_FOUND, type Result, type Route, type SandboxConfig } from './routing';
 import { Scheduler } from './scheduler';
+import { MODEL_PREFIX, ScriptedModel } from './scriptedModel';
 import { DEFAULT_ACCOUNT, Store } from './store';
 import { isPlainObject } from './validate';
 import { Dispatcher } from './webhooks';
@@ -32,6 +33,7 @@ export class Sandbox implements ControlledSandbox {
 	readonly scheduler = new Scheduler(25);
 	readonly dispatcher: Dispatcher;
 	readonly faults = new Faults();
+	readonly model = new ScriptedModel();
 	config: SandboxConfig;
 	private held = new Set<ServerResponse>();
 	private routes: Route[];
@@ -65,6 +67,7 @@ export class Sandbox implements ControlledSandbox {
 		this.scheduler.clear();
 		this.dispatcher.reset();
 		this.faults.clear();
+		this.model.reset();
 		this.config = { ...this.defaults };
 		this.releaseHeld();
 	}
@@ -143,6 +146,12 @@ export class Sandbox implements ControlledSandbox {
 					DEFAULT_ACCOUNT,
 			);
 			this.write(res, await route.handler({ req, account, params, query: url.searchParams, body }));
+			return;
+		}
+
+		if (path.startsWith(`${MODEL_PREFIX}/`)) {
+			if (parseFailed) return this.write(res, { status: 400, body: PARSE_ERROR });
+			this.write(res, this.model.handle(method, path, body));
 			return;
 		}
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import type { Faults } from '../faults';
+import type { ScriptedModel } from '../scriptedModel';
 import { inboundVars, readInbound } from '../inbound';
 import {
 	bad,
@@ -20,6 +21,7 @@ export interface ControlledSandbox extends SandboxState {
 	config: SandboxConfig;
 	readonly defaults: SandboxConfig;
 	readonly faults: Faults;
+	readonly model: ScriptedModel;
 	/** Back to the start-up state: data, counters, pending deliveries, faults and config. */
 	reset(): void;
 }
@@ -37,6 +39,10 @@ export function controlRoutes(s: ControlledSandbox): Route[] {
 			s.faults.clear();
 			return { status: 200, body: s.faults.config };
 		}),
+		compile('GET', '/_sandbox/model/requests', () => ({
+			status: 200,
+			body: { requests: s.model.requests },
+		})),
 		compile('GET', '/_sandbox/counters', () => ({ status: 200, body: counters(s) })),
 		compile('GET', '/_sandbox/webhook-deliveries', (c) => {
 			const limit = Number(c.query.get('limit') ?? '100');
