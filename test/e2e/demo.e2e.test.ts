@@ -26,7 +26,7 @@ interface Run {
 	exited: Promise<number | null>;
 }
 
-/** `npm start -- <args>` as the README gives it (tsx scripts/start.ts), without the rebuild. */
+/** `npm start -- <args>` as docs/development.md gives it (tsx scripts/start.ts), without the rebuild. */
 function npmStart(args: string[]): Run {
 	const child = spawn(
 		process.execPath,

@@ -85,7 +85,7 @@ describe('reliability: delivery guarantees', () => {
 		// F7 (test/reliability/README.md "Findings"): n8n 2.41.1 can answer an event 200 and then
 		// never run it when it stops (its graceful stop gives up on executions still active under
 		// load). It passes unloaded at CI size and fails under load and at full size; the figures
-		// are in the README. MessageMedia does not retry a 200, so with the default acknowledgement
+		// are in docs/reliability.md. MessageMedia does not retry a 200, so with the default acknowledgement
 		// nothing covers it; "When the Workflow Has Finished" does
 		// (reliability-acknowledge.e2e.test.ts). Kept for the default until n8n fixes it; run it
 		// with `it` to measure.
@@ -190,7 +190,7 @@ describe('reliability: delivery guarantees', () => {
 
 		// F6 (test/reliability/README.md "Findings"): an event n8n ran just before the restart but
 		// whose delivery MessageMedia saw fail is retried after it, into the new process's empty
-		// de-duplication memory (measured counts in the README). n8n 2.41.1 gives a webhook no store
+		// de-duplication memory (measured counts in docs/reliability.md). n8n 2.41.1 gives a webhook no store
 		// that survives a restart (see the finding).
 		// Reads the results of the test above, so it is skipped with it.
 		it.skip('F6: every event exactly once across the restart (0 duplicates)', () => {

@@ -306,7 +306,7 @@ describe(`Send ${TOTAL} messages under random faults`, () => {
 		expect(totals.sent).toBeGreaterThan(0);
 		expect(totals.unknown).toBeGreaterThan(0);
 		if (FULL) {
-			// The figures of a full run, for the README. Outcome-unknown items are what the injected
+			// The figures of a full run, for docs/reliability.md. Outcome-unknown items are what the injected
 			// 5xx and timeouts must produce; the assertions above are what would fail.
 			console.log(
 				`send-faults (full): ${totals.items} items in ${runs.length} executions, ${requests} requests, ${wall} ms:` +
