@@ -56,7 +56,7 @@ export class MessageMediaTrigger implements INodeType {
 				default: ['RECEIVED_SMS', 'RECEIVED_MMS', 'OPT_OUT_SMS'],
 				description: 'The events that start the workflow',
 			},
-			intentKeywordFields(),
+			...intentKeywordFields(),
 			{
 				displayName: 'Verify Signature',
 				name: 'verifySignature',

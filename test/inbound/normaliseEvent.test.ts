@@ -6,6 +6,7 @@ import {
 	PayloadError,
 	toIsoTimestamp,
 } from '../../nodes/MessageMedia/inbound/normaliseEvent';
+import { parseIntentKeywords } from '../../nodes/MessageMedia/intent/replyIntentLists';
 
 describe('normaliseEvent on callback_url pushes (Send and Wait)', () => {
 	it('maps the Reply object', () => {
@@ -171,5 +172,41 @@ describe('nested metadata', () => {
 		expect(() => normaliseEvent({ reply_id: 'r-1', metadata: { k: nested(100) } })).toThrow(
 			new PayloadError('A metadata value is nested too deeply'),
 		);
+	});
+});
+
+describe('normaliseEvent: what a reply means, and whose conversation it is', () => {
+	const reply = (content: string, from = '+61491570156', to = '+61491570999') =>
+		normaliseEvent({ reply_id: 'r-1', content, source_number: from, destination_number: to }).event;
+
+	it('says what decided the intent', () => {
+		expect(reply('Yep 👍')).toMatchObject({
+			intent: 'confirm',
+			intentMatch: { intent: 'confirm', by: 'keyword', matched: 'yep' },
+		});
+		expect(reply('Can we do Friday instead?').intent).toBe('reschedule');
+	});
+
+	it('gives one session id per customer and number of ours, the same for every event of theirs', () => {
+		const first = reply('Yes');
+		expect(first.sessionId).toBe('+61491570156:+61491570999');
+		expect(reply('Can we move it?').sessionId).toBe(first.sessionId);
+		expect(reply('Yes', '+61491570157').sessionId).not.toBe(first.sessionId);
+		expect(reply('Yes', '+61491570156', '+61491570998').sessionId).not.toBe(first.sessionId);
+		const optOut = normaliseEvent({
+			notification_id: 'n-1',
+			content: 'STOP',
+			source_number: '+61491570156',
+			destination_number: '+61491570999',
+		}).event;
+		expect(optOut).toMatchObject({ intent: 'stop', sessionId: first.sessionId });
+	});
+
+	it('classifies with the lists it is given', () => {
+		const event = normaliseEvent(
+			{ reply_id: 'r-1', content: 'Ja', source_number: '+61491570156' },
+			{ keywords: parseIntentKeywords({ confirm: 'JA' }) },
+		).event;
+		expect(event).toMatchObject({ intent: 'confirm', sessionId: '+61491570156' });
 	});
 });

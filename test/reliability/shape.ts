@@ -127,7 +127,10 @@ export function validateOutput(json: IDataObject, options: ValidateOptions = {})
 	}
 
 	// intent
-	if (family === 'reply' && !['confirm', 'cancel', 'stop', 'other'].includes(json.intent as string))
+	if (
+		family === 'reply' &&
+		!['confirm', 'cancel', 'stop', 'reschedule', 'other'].includes(json.intent as string)
+	)
 		fail(`intent ${String(json.intent)}`);
 	if (family === 'opt_out' && json.intent !== 'stop') fail(`opt-out intent ${String(json.intent)}`);
 	if (family === 'delivery_report' && 'intent' in json) fail('a delivery report has an intent');

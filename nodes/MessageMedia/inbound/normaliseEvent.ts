@@ -1,8 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { MessageEvent } from '../shared/events';
-import type { IntentKeywords, ReplyIntent } from '../shared/intent';
-import { classifyIntent } from '../shared/intent';
+import type { IntentMatch } from '../intent/classifyReply';
+import { classifyReply } from '../intent/classifyReply';
+import type { ReplyVocabulary } from '../intent/replyVocabulary';
+import { defaultVocabulary } from '../intent/replyIntentLists';
 import type { UnlistedDeliveryEvent } from './deliveryStatus';
 import { deliveryReportEvent, STATUS_CODE_DESCRIPTIONS } from './deliveryStatus';
 
@@ -42,7 +44,12 @@ export interface NormalisedEvent extends IDataObject {
 	retryCount: number;
 	accountId: string;
 	format: string;
-	intent?: ReplyIntent;
+	/** `confirm`, `cancel`, `stop`, `reschedule`, `other`, or one of the user's own intents. */
+	intent?: string;
+	/** What decided the intent: the matched entry and whether a keyword, phrase or emoji did. */
+	intentMatch?: IntentMatch;
+	/** The same for every event between one customer and one of the account's numbers. */
+	sessionId: string;
 	raw: IDataObject;
 }
 
@@ -274,8 +281,23 @@ function identify(p: IDataObject): {
 }
 
 export interface NormaliseOptions {
-	keywords?: IntentKeywords;
+	keywords?: ReplyVocabulary;
 }
+
+/**
+ * One conversation: the customer's number and ours. It is named `sessionId` because n8n's chat
+ * memory nodes read that field by default (`$json.sessionId`, n8n 2.41.1 `memoryBufferWindow`).
+ */
+function sessionIdOf(customer: string, ours: string): string {
+	return ours ? `${customer}:${ours}` : customer;
+}
+
+const OPT_OUT_MATCH: IntentMatch = {
+	intent: 'stop',
+	by: 'none',
+	matched: '',
+	carrierKeyword: false,
+};
 
 /**
  * Maps what MessageMedia posts to one flat item: the trigger's webhook template, the Reply object
@@ -346,11 +368,18 @@ export function normaliseEvent(
 				: attachments.length
 					? 'MMS'
 					: 'SMS',
+		sessionId: sessionIdOf(source, destination),
 		raw,
 	};
-	if (family === 'reply') event.intent = classifyIntent(content, options.keywords);
+	if (family === 'reply') {
+		event.intentMatch = classifyReply(content, options.keywords ?? defaultVocabulary());
+		event.intent = event.intentMatch.intent;
+	}
 	// An opt-out is a stop by definition, whatever the keyword lists say.
-	if (family === 'opt_out') event.intent = 'stop';
+	if (family === 'opt_out') {
+		event.intent = 'stop';
+		event.intentMatch = { ...OPT_OUT_MATCH };
+	}
 	for (const [key, value] of Object.entries(metadata))
 		setOwn(event, `metadata_${key}`, value as string);
 	return { event, attachments };

@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { DefaultIntent } from '../intent/defaultIntentLists';
+import { DEFAULT_INTENT_FIELD_VALUES } from '../intent/replyIntentLists';
+
 export type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
 /** Lets users type local numbers: shared by every operation that takes phone numbers. */
@@ -301,43 +304,84 @@ export function returnAllFields(show: Show, maxLimit?: number): INodeProperties[
 	];
 }
 
-/** Keyword lists that classify a reply's intent; shared by the trigger and Send and Wait. */
-export function intentKeywordFields(show?: Show): INodeProperties {
-	const options: INodeProperties[] = [
+/** A default intent's list, shown filled in so the panel reads the words in use. */
+function intentListField(intent: DefaultIntent, displayName: string): INodeProperties {
+	const list = DEFAULT_INTENT_FIELD_VALUES[intent];
+	return {
+		displayName,
+		name: intent,
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: list,
+	};
+}
+
+/**
+ * The lists that set a reply's intent, and a notice that they label rather than filter; shared by
+ * the trigger and Send and Wait.
+ */
+export function intentKeywordFields(show?: Show): INodeProperties[] {
+	const displayOptions = show ? { displayOptions: { show } } : {};
+	const ownIntents: INodeProperties = {
+		displayName: 'Your Own Intents',
+		name: 'own',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Intent',
+		default: {},
+		description: 'Intents of your own, checked before the default ones',
+		options: [
+			{
+				name: 'intents',
+				displayName: 'Intent',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'late',
+						description: 'The intent a matching reply gets',
+					},
+					{
+						displayName: 'Words or Phrases',
+						name: 'keywords',
+						type: 'string',
+						default: '',
+						placeholder: 'running late, 10 minutes late',
+						description: 'Comma-separated; a reply that contains one gets this intent',
+					},
+				],
+			},
+		],
+	};
+	return [
 		{
-			displayName: 'Cancel Keywords',
-			name: 'cancel',
-			type: 'string',
-			default: 'NO, N, CANCEL',
+			displayName:
+				"These lists only set each reply's <code>intent</code> for a Switch node. They never filter: every reply comes out.",
+			name: 'keywordsNotice',
+			type: 'notice',
+			default: '',
+			...displayOptions,
 		},
 		{
-			displayName: 'Confirm Keywords',
-			name: 'confirm',
-			type: 'string',
-			default: 'YES, Y, CONFIRM',
-		},
-		{
-			displayName: 'Stop Keywords',
-			name: 'stop',
-			type: 'string',
-			default: 'STOP, UNSUBSCRIBE, OPTOUT',
+			displayName: 'Reply Keywords',
+			name: 'keywords',
+			type: 'collection',
+			placeholder: 'Change Keywords',
+			// Filled in (the options' defaults), so the panel shows the lists in use rather than
+			// "No properties".
+			default: { ...DEFAULT_INTENT_FIELD_VALUES },
+			description:
+				"Comma-separated words, phrases or emoji that set a reply's intent. Case, punctuation, apostrophes and stretched letters do not matter; an emptied list turns its intent off.",
+			...displayOptions,
+			options: [
+				intentListField('cancel', 'Cancel Keywords'),
+				intentListField('confirm', 'Confirm Keywords'),
+				intentListField('reschedule', 'Reschedule Keywords'),
+				intentListField('stop', 'Stop Keywords'),
+				ownIntents,
+			],
 		},
 	];
-	return {
-		displayName: 'Reply Keywords',
-		name: 'keywords',
-		type: 'collection',
-		placeholder: 'Change Keywords',
-		// Filled in (the options' defaults), so the panel shows the lists in use rather than
-		// "No properties".
-		default: {
-			cancel: 'NO, N, CANCEL',
-			confirm: 'YES, Y, CONFIRM',
-			stop: 'STOP, UNSUBSCRIBE, OPTOUT',
-		},
-		description:
-			"Comma-separated words that set a reply's intent. Matching ignores case and surrounding spaces and punctuation.",
-		...(show ? { displayOptions: { show } } : {}),
-		options,
-	};
 }

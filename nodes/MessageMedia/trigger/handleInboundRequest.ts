@@ -11,7 +11,7 @@ import { dedupStoreFor } from '../inbound/dedupStore';
 import { normaliseEvent, parseEventBody, PayloadError, rawBodyOf } from '../inbound/normaliseEvent';
 import { verifyRsaSignature, verifySecretHeader } from '../inbound/verifyRequest';
 import { expandEvents } from '../shared/events';
-import { parseIntentKeywords } from '../shared/intent';
+import { parseIntentKeywords } from '../intent/replyIntentLists';
 import { toE164 } from '../shared/phone';
 import { staticDataOf } from './lifecycle';
 import { VERIFICATION_HEADER } from './webhookHeaders';

@@ -12,7 +12,7 @@ import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from '
 
 import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { intentKeywordFields, messageFields } from '../../shared/descriptions';
-import { parseIntentKeywords } from '../../shared/intent';
+import { parseIntentKeywords } from '../../intent/replyIntentLists';
 import { atItem } from '../../shared/itemError';
 import { itemParameterReader } from '../../shared/itemParameterReader';
 import { buildMessage } from '../../shared/message';
@@ -110,7 +110,7 @@ export const description: INodeProperties[] = [
 			'Whether to continue at once with outcome "undelivered" when the message cannot be delivered, instead of waiting for a reply that cannot come',
 		displayOptions: { show },
 	},
-	intentKeywordFields(show),
+	...intentKeywordFields(show),
 ];
 
 const UNIT_MS: Record<string, number> = {
