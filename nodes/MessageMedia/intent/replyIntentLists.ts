@@ -50,6 +50,14 @@ export function intentListsOf(raw: IDataObject | undefined): IntentList[] {
 	return [...ownLists(raw), ...DEFAULT_INTENTS.map((intent) => defaultList(intent, raw?.[intent]))];
 }
 
+/** The first entry of a default intent's list in use, as a reply would type it (`YES`). */
+export function firstEntryOf(
+	raw: IDataObject | undefined,
+	intent: DefaultIntent,
+): string | undefined {
+	return defaultList(intent, raw?.[intent]).entries[0]?.toUpperCase();
+}
+
 // Compiling takes far longer than classifying; a node's lists change only when its workflow is
 // saved, so the few in use are kept, keyed by their text.
 const compiled = new Map<string, ReplyVocabulary>();

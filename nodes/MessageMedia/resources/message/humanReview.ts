@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n
 
 import type { Show } from '../../shared/descriptions';
 import type { ParameterReader } from '../../shared/itemParameterReader';
-import { parseIntentKeywords } from '../../shared/intent';
+import { firstEntryOf } from '../../intent/replyIntentLists';
 import { countSegments } from '../../shared/segments';
 import { secretsMatch } from '../../inbound/verifyRequest';
 
@@ -131,8 +131,8 @@ export function reviewRequestText(
 
 /** How to answer, in the first keywords of the node's confirm and cancel lists. */
 function answerLine(keywords: IDataObject): string {
-	const { confirm, cancel } = parseIntentKeywords(keywords);
-	return `Reply ${confirm[0] ?? 'YES'} to approve, ${cancel[0] ?? 'NO'} to decline.`;
+	const [confirm, cancel] = [firstEntryOf(keywords, 'confirm'), firstEntryOf(keywords, 'cancel')];
+	return `Reply ${confirm ?? 'YES'} to approve, ${cancel ?? 'NO'} to decline.`;
 }
 
 /**
