@@ -1,9 +1,9 @@
 #!/bin/sh
 # Makes sure Apache Velocity 1.7 (Debian's `velocity` package, the Java engine MessageMedia renders
 # webhook templates with), commons-lang3 (for EscapeTool's json escaping) and a headless JDK 11+
-# (javac compiles the small runner) are installed, for
-# test/sandbox/apache-velocity.test.ts. Does nothing if both are already there. Idempotent; safe to
-# call from CI and from the test. Prints nothing on success when nothing had to be installed.
+# (javac compiles the small runner) are installed, for `npm run test:velocity`
+# (test/apache-velocity/). Does nothing if both are already there. Idempotent; .ci/run calls it
+# before that command. Prints nothing on success when nothing had to be installed.
 set -eu
 
 JAR=/usr/share/java/velocity.jar

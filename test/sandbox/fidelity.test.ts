@@ -38,6 +38,13 @@ describe('sandbox fidelity to MessageMedia', () => {
 	};
 
 	it('answers a scheduled message queued at submit, reads scheduled, and reports from its time', async () => {
+		// Read back while scheduled: due in an hour, so no load on the machine can make it due first.
+		const later = await send({ scheduled: new Date(Date.now() + 3_600_000).toISOString() });
+		expect(later.status).toBe('queued');
+		expect(
+			(await call<MessageBody>(live.sb.url, 'GET', `/v1/messages/${later.message_id}`)).json.status,
+		).toBe('scheduled');
+
 		const at = Date.now() + 300;
 		const m = await send({
 			scheduled: new Date(at).toISOString(),
@@ -45,9 +52,6 @@ describe('sandbox fidelity to MessageMedia', () => {
 			callback_url: `${live.rx.url}/dr`,
 		});
 		expect(m.status).toBe('queued');
-		expect(
-			(await call<MessageBody>(live.sb.url, 'GET', `/v1/messages/${m.message_id}`)).json.status,
-		).toBe('scheduled');
 		const [first] = await live.rx.waitFor(1, (r) => r.url === '/dr');
 		expect(JSON.parse(first.body).status).toBe('enroute');
 		expect(Date.parse(JSON.parse(first.body).date_received)).toBeGreaterThanOrEqual(at);

@@ -155,6 +155,13 @@ export interface Receiver {
 	close(): Promise<void>;
 }
 
+/**
+ * How long waitFor and waitUntil wait by default: long, because on a busy machine a push can take
+ * seconds, and a passing test never waits it out. Below jest's test timeout, so the failure names
+ * what was missing.
+ */
+const PATIENCE_MS = 30_000;
+
 export async function startReceiver(): Promise<Receiver> {
 	const received: Received[] = [];
 	const r: Partial<Receiver> = { received, respondWith: [] };
@@ -175,7 +182,7 @@ export async function startReceiver(): Promise<Receiver> {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as AddressInfo).port;
 	r.url = `http://127.0.0.1:${port}`;
-	r.waitFor = async (count, filter = () => true, timeoutMs = 5000) => {
+	r.waitFor = async (count, filter = () => true, timeoutMs = PATIENCE_MS) => {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const hits = received.filter(filter);
@@ -223,7 +230,7 @@ export function sandboxWithReceiver(): { readonly sb: SandboxHandle; readonly rx
 
 export async function waitUntil<T>(
 	fn: () => Promise<T | undefined | false>,
-	timeoutMs = 5000,
+	timeoutMs = PATIENCE_MS,
 ): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {

@@ -127,22 +127,26 @@ describe('sandbox messages and delivery reports', () => {
 	});
 
 	it('sends a scheduled message when due, and pushes DRs only with delivery_report', async () => {
+		const due = Date.now() + 150;
 		const r = await call<MessagesBody & ErrorBody>(sb.url, 'POST', '/v1/messages', {
 			messages: [
-				msg({ scheduled: new Date(Date.now() + 150).toISOString() }),
+				msg({ scheduled: new Date(due).toISOString() }),
 				msg({ callback_url: `${rx.url}/no-dr` }),
+				// Read back while scheduled: due in an hour, so no load on the machine makes it due first.
+				msg({ scheduled: new Date(Date.now() + 3_600_000).toISOString() }),
 			],
 		});
-		const [scheduled, plain] = r.json.messages;
+		const [scheduled, plain, later] = r.json.messages;
 		expect(scheduled.status).toBe('queued');
 		expect(
-			(await call<MessageBody>(sb.url, 'GET', `/v1/messages/${scheduled.message_id}`)).json.status,
+			(await call<MessageBody>(sb.url, 'GET', `/v1/messages/${later.message_id}`)).json.status,
 		).toBe('scheduled');
 		await waitUntil(async () => {
 			const s = (await call<MessageBody>(sb.url, 'GET', `/v1/messages/${scheduled.message_id}`))
 				.json.status;
 			return s === 'delivered';
 		});
+		expect(Date.now()).toBeGreaterThanOrEqual(due);
 		expect(
 			(await call<MessageBody>(sb.url, 'GET', `/v1/messages/${plain.message_id}`)).json.status,
 		).toBe('delivered');

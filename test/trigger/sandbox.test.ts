@@ -158,9 +158,9 @@ it('turns real, signed deliveries of every family into items, once each', async 
 
 	const parsed = (r: Received) => JSON.parse(r.body) as IDataObject;
 	// The sandbox delivers the first reply twice, as a retry would.
-	const [reply, copy] = await rx.waitFor(2, (r) => parsed(r).content === HOSTILE, 8000);
-	const [mms] = await rx.waitFor(1, (r) => (parsed(r).attachments as unknown[]).length > 0, 8000);
-	const [optOut] = await rx.waitFor(1, (r) => parsed(r).notification_id !== '', 8000);
+	const [reply, copy] = await rx.waitFor(2, (r) => parsed(r).content === HOSTILE);
+	const [mms] = await rx.waitFor(1, (r) => (parsed(r).attachments as unknown[]).length > 0);
+	const [optOut] = await rx.waitFor(1, (r) => parsed(r).notification_id !== '');
 
 	const first = await deliver(reply, data, rsa);
 	expect(first.res.statusCode).toBeUndefined();
@@ -183,7 +183,7 @@ it('turns real, signed deliveries of every family into items, once each', async 
 		intent: 'stop',
 	});
 
-	const dr = (await rx.waitFor(1, (r) => parsed(r).status === 'delivered', 8000))[0];
+	const dr = (await rx.waitFor(1, (r) => parsed(r).status === 'delivered'))[0];
 	expect((await deliver(dr, data, rsa)).items[0].json).toMatchObject({
 		event: 'delivery_report',
 		eventName: 'DELIVERED_DR',

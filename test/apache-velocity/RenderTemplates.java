@@ -13,7 +13,7 @@ import org.apache.velocity.app.VelocityEngine;
 
 /**
  * Renders webhook templates with Apache Velocity 1.7, the Java engine MessageMedia renders them
- * with, for apache-velocity.test.ts. Run as a single source file:
+ * with, for apache-velocity.test.ts (`npm run test:velocity`). Run as a single source file:
  * `java -cp <velocity and commons jars> RenderTemplates.java <cases file>`.
  *
  * The cases file is line based so no JSON library is needed; every free value is base64 (UTF-8):
