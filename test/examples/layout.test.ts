@@ -6,11 +6,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { DEFAULT_INTENT_FIELD_VALUES } from '../../nodes/MessageMedia/intent/replyIntentLists';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 const ACTION = 'n8n-nodes-messagemedia.messageMedia';
 const TRIGGER = 'n8n-nodes-messagemedia.messageMediaTrigger';
+const STICKY = 'n8n-nodes-base.stickyNote';
+/** n8n's size for a sticky note that does not set its own. */
+const STICKY_SIZE = { width: 240, height: 160 };
 
 /**
  * What one node takes on n8n's canvas: its 100 px square plus the name and subtitle drawn under
@@ -25,6 +29,7 @@ interface ExampleNode {
 	type: string;
 	position: [number, number];
 	typeVersion?: number;
+	disabled?: boolean;
 	parameters: Record<string, unknown> & {
 		resource?: string;
 		operation?: string;
@@ -36,7 +41,7 @@ interface Example {
 	file: string;
 	name: string;
 	nodes: ExampleNode[];
-	connections: Record<string, { main?: unknown[][] }>;
+	connections: Record<string, Record<string, Array<Array<{ node: string }>>>>;
 }
 
 const examples: Example[] = fs
@@ -53,14 +58,49 @@ function footprintHeight(wf: Example, node: ExampleNode): number {
 /** Pairs of nodes whose footprints overlap (a node's position is its top-left corner). */
 function overlappingPairs(wf: Example): string[] {
 	const out: string[] = [];
-	wf.nodes.forEach((a, i) => {
-		for (const b of wf.nodes.slice(i + 1)) {
+	const nodes = wf.nodes.filter((node) => node.type !== STICKY);
+	nodes.forEach((a, i) => {
+		for (const b of nodes.slice(i + 1)) {
 			const [top, bottom] = a.position[1] <= b.position[1] ? [a, b] : [b, a];
 			const dx = Math.abs(a.position[0] - b.position[0]);
 			const dy = bottom.position[1] - top.position[1];
 			if (dx < NODE_FOOTPRINT.width && dy < footprintHeight(wf, top)) {
 				out.push(`"${a.name}" and "${b.name}" (${dx} px apart across, ${dy} px down)`);
 			}
+		}
+	});
+	return out;
+}
+
+interface Box {
+	name: string;
+	left: number;
+	top: number;
+	right: number;
+	bottom: number;
+}
+
+function boxOf(wf: Example, node: ExampleNode): Box {
+	const [left, top] = node.position;
+	const sticky = node.type === STICKY;
+	const width = sticky ? Number(node.parameters.width ?? STICKY_SIZE.width) : NODE_FOOTPRINT.width;
+	const height = sticky
+		? Number(node.parameters.height ?? STICKY_SIZE.height)
+		: footprintHeight(wf, node);
+	return { name: node.name, left, top, right: left + width, bottom: top + height };
+}
+
+const overlap = (a: Box, b: Box) =>
+	a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** Sticky notes that cover a node or another note. */
+function stickyOverlaps(wf: Example): string[] {
+	const boxes = wf.nodes.map((node) => ({ sticky: node.type === STICKY, box: boxOf(wf, node) }));
+	const out: string[] = [];
+	boxes.forEach((a, i) => {
+		for (const b of boxes.slice(i + 1)) {
+			if ((a.sticky || b.sticky) && overlap(a.box, b.box))
+				out.push(`"${a.box.name}" and "${b.box.name}"`);
 		}
 	});
 	return out;
@@ -112,7 +152,7 @@ describe('examples/*.json', () => {
 				});
 				expect({ node: node.name, kind: metadata.kind }).toEqual({
 					node: node.name,
-					kind: expect.stringMatching(/^(reminder|confirmation|cancellation)$/),
+					kind: expect.stringMatching(/^(reminder|confirmation|cancellation|rebooking)$/),
 				});
 			}
 		});
@@ -128,15 +168,19 @@ describe('examples/*.json', () => {
 			}
 		});
 
-		it('shows Reply Keywords filled in (an empty collection reads "No properties" in the editor)', () => {
+		it('shows Reply Keywords filled in with the lists the node ships (an empty collection reads "No properties")', () => {
 			for (const node of wf.nodes.filter((n) => n.type === TRIGGER || n.type === ACTION)) {
 				const keywords = node.parameters.keywords as Record<string, string> | undefined;
 				if (keywords === undefined) continue;
-				expect({ node: node.name, lists: Object.keys(keywords).sort() }).toEqual({
+				expect({ node: node.name, lists: keywords }).toEqual({
 					node: node.name,
-					lists: ['cancel', 'confirm', 'stop'],
+					lists: DEFAULT_INTENT_FIELD_VALUES,
 				});
 			}
+		});
+
+		it('keeps sticky notes clear of the nodes and of each other', () => {
+			expect(stickyOverlaps(wf)).toEqual([]);
 		});
 
 		it('starts with the trigger version new nodes get', () => {
@@ -146,6 +190,86 @@ describe('examples/*.json', () => {
 					typeVersion: new MessageMediaTrigger().description.defaultVersion,
 				});
 			}
+		});
+	});
+
+	describe.each([
+		['appointment-confirmation.json', 'What did they say?', 'intent'],
+		['appointment-send-and-wait.json', 'Route the answer', 'decision'],
+	])('%s, the flow a clinic finishes', (file, switchName, field) => {
+		const wf = examples.find((example) => example.file === file)!;
+		const byName = new Map(wf.nodes.map((node) => [node.name, node]));
+		const rules = (
+			byName.get(switchName)!.parameters.rules as {
+				values: Array<{ outputKey: string; conditions: { conditions: unknown[] } }>;
+			}
+		).values;
+		const branchOf = (key: string) => {
+			const index = rules.findIndex((rule) => rule.outputKey === key);
+			return wf.connections[switchName].main[index]?.map((link) => byName.get(link.node)!) ?? [];
+		};
+
+		it(`routes every default intent by \`${field}\`, each to a node of its own`, () => {
+			for (const intent of ['confirm', 'cancel', 'stop', 'reschedule', 'other']) {
+				const rule = rules.find((r) => r.outputKey === intent);
+				expect({ intent, condition: rule?.conditions.conditions[0] }).toEqual({
+					intent,
+					condition: expect.objectContaining({
+						leftValue: `={{ $json.${field} }}`,
+						rightValue: intent,
+					}),
+				});
+				expect({ intent, branch: branchOf(intent).length }).toEqual({ intent, branch: 1 });
+			}
+		});
+
+		it('really opts the customer out on stop', () => {
+			const [optOut] = branchOf('stop');
+			expect(optOut).toMatchObject({
+				type: ACTION,
+				parameters: { resource: 'optOut', operation: 'add' },
+			});
+		});
+
+		it('says on a sticky note what to put in every placeholder branch', () => {
+			const notes = wf.nodes
+				.filter((node) => node.type === STICKY)
+				.map((node) => String(node.parameters.content));
+			const placeholders = wf.nodes.filter((node) => node.type === 'n8n-nodes-base.noOp');
+			expect(placeholders.length).toBeGreaterThan(0);
+			for (const node of placeholders) {
+				expect({ node: node.name, noted: notes.some((note) => note.includes(node.name)) }).toEqual({
+					node: node.name,
+					noted: true,
+				});
+			}
+		});
+	});
+
+	describe('free-text-replies-ai-agent.json', () => {
+		const wf = examples.find((example) => example.file === 'free-text-replies-ai-agent.json')!;
+		const byType = (type: string) => wf.nodes.filter((node) => node.type === type);
+
+		it('sends other replies to an AI Agent that waits, switched off, for the user’s chat model', () => {
+			const [agent] = byType('@n8n/n8n-nodes-langchain.agent');
+			expect(agent).toMatchObject({ disabled: true, parameters: { text: '={{ $json.text }}' } });
+			const [test] = byType('n8n-nodes-base.if');
+			expect(JSON.stringify(test.parameters)).toContain('"rightValue":"other"');
+			expect(wf.connections[test.name].main[0].map((link) => link.node)).toEqual([agent.name]);
+			const notes = byType(STICKY).map((node) => String(node.parameters.content));
+			expect(notes.some((note) => /chat model/i.test(note))).toBe(true);
+		});
+
+		it('keys the agent’s memory by the reply’s sessionId', () => {
+			const [memory] = byType('@n8n/n8n-nodes-langchain.memoryBufferWindow');
+			expect(memory.parameters).toMatchObject({
+				sessionIdType: 'customKey',
+				sessionKey: '={{ $json.sessionId }}',
+			});
+			const [agent] = byType('@n8n/n8n-nodes-langchain.agent');
+			expect(wf.connections[memory.name].ai_memory[0].map((link) => link.node)).toEqual([
+				agent.name,
+			]);
 		});
 	});
 
