@@ -192,7 +192,21 @@ function argumentsFor(schema: Json | undefined, request: string): Json {
 	return args;
 }
 
-function finalAnswer(messages: ChatMessage[], result: string): Answer {
+/** n8n's agent hands a tool's items over as a JSON list; a rejection is one item's `output`. */
+function readableResult(result: string): string {
+	try {
+		const items = JSON.parse(result) as unknown;
+		if (Array.isArray(items) && items.every((item) => isPlainObject(item) && 'output' in item)) {
+			return items.map((item) => String((item as Json).output)).join(' ');
+		}
+	} catch {
+		// not JSON: the result as it came
+	}
+	return result;
+}
+
+function finalAnswer(messages: ChatMessage[], toolResult: string): Answer {
+	const result = readableResult(toolResult);
 	const call = [...messages].reverse().find((m) => m.role === 'assistant' && m.tool_calls?.length);
 	const tool = call?.tool_calls?.[0]?.function?.name ?? 'the tool';
 	if (DECLINED.test(result)) return { content: `Declined: ${tool} did not run. ${result}` };

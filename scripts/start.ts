@@ -22,7 +22,11 @@ import {
 	N8nInstance,
 	N8nWorkflow,
 	NODE_TYPES,
+	OPENAI_CREDENTIAL_TYPE,
+	pointChatModelsAt,
 	rewriteCredentials,
+	SCRIPTED_MODEL_CREDENTIAL_NAME,
+	scriptedModelCredentialData,
 	startN8n,
 } from './n8n/n8n';
 
@@ -238,27 +242,44 @@ async function upsertCredential(
 	knownId: string | undefined,
 ): Promise<{ id: string; name: string }> {
 	const demo = DEMO_CREDENTIALS[args.auth];
-	const name = `MessageMedia sandbox (${args.auth})`;
-	const data = {
-		authType: args.auth,
-		apiKey: demo.apiKey,
-		apiSecret: demo.apiSecret,
-		region: 'custom',
-		baseUrl: sandboxUrl,
-		subAccount: '',
-	};
+	return upsertCredentialOfType(n8n, CREDENTIAL_TYPE, `MessageMedia sandbox (${args.auth})`, {
+		data: {
+			authType: args.auth,
+			apiKey: demo.apiKey,
+			apiSecret: demo.apiSecret,
+			region: 'custom',
+			baseUrl: sandboxUrl,
+			subAccount: '',
+		},
+		knownId,
+	});
+}
+
+/** The OpenAI credential of the AI agent example, pointed at this run's scripted model. */
+function upsertModelCredential(n8n: N8nInstance, sandboxUrl: string) {
+	return upsertCredentialOfType(n8n, OPENAI_CREDENTIAL_TYPE, SCRIPTED_MODEL_CREDENTIAL_NAME, {
+		data: scriptedModelCredentialData(sandboxUrl),
+	});
+}
+
+async function upsertCredentialOfType(
+	n8n: N8nInstance,
+	type: string,
+	name: string,
+	{ data, knownId }: { data: Record<string, unknown>; knownId?: string },
+): Promise<{ id: string; name: string }> {
 	const existing = (
 		await n8n.api.rest<Array<{ id: string; name: string; type: string }>>('GET', '/credentials')
-	).find((c) => c.type === CREDENTIAL_TYPE && (c.id === knownId || c.name === name));
+	).find((c) => c.type === type && (c.id === knownId || c.name === name));
 	if (existing) {
 		await n8n.api.rest('PATCH', `/credentials/${existing.id}`, {
 			name: existing.name,
-			type: CREDENTIAL_TYPE,
+			type,
 			data,
 		});
 		return { id: existing.id, name: existing.name };
 	}
-	const created = await n8n.api.createCredential(name, CREDENTIAL_TYPE, data);
+	const created = await n8n.api.createCredential(name, type, data);
 	return { id: created.id, name: created.name };
 }
 
@@ -278,6 +299,7 @@ async function importOnce(
 	n8n: N8nInstance,
 	state: DemoState,
 	credential: { id: string; name: string },
+	model: { id: string; name: string },
 	activate: boolean,
 ): Promise<DemoWorkflow[]> {
 	const record = state.readRecord();
@@ -310,7 +332,7 @@ async function importOnce(
 			continue;
 		}
 		const created = await n8n.api.createWorkflow(
-			rewriteCredentials(wf, credential.id, credential.name),
+			pointChatModelsAt(rewriteCredentials(wf, credential.id, credential.name), model),
 		);
 		record.imported[file] = created.id;
 		state.writeRecord(record);
@@ -435,7 +457,8 @@ async function main(): Promise<number> {
 
 		const record = state.readRecord();
 		const credential = await upsertCredential(n8n, args, sandbox.url, record.credentialId);
-		const workflows = await importOnce(n8n, state, credential, args.activate);
+		const model = await upsertModelCredential(n8n, sandbox.url);
+		const workflows = await importOnce(n8n, state, credential, model, args.activate);
 		await reregisterTriggers(n8n, sandbox.url);
 		const editor = `http://localhost:${n8n.port}`;
 		const reminders = workflows.find((w) => w.file === REMINDERS_FILE);

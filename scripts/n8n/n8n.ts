@@ -40,6 +40,7 @@ export type { HttpResult } from './http';
 export { describeRuntime, ensureRuntime, selectedLine } from './install';
 export type { N8nLine, N8nRuntime } from './install';
 export * from './messagemedia';
+export * from './scriptedModel';
 export { API_KEY_SCOPES } from './owner';
 export { freePort } from './ports';
 export * from './workflows';

@@ -70,6 +70,13 @@ describe('sandbox scripted chat model', () => {
 			/^Declined: Text_the_customer did not run\. .*feedback: "NO"/,
 		],
 		[
+			'declined, as n8n hands it over',
+			JSON.stringify([
+				{ output: 'The user reviewed your planned tool call to X and provided feedback: "NO".' },
+			]),
+			/^Declined: Text_the_customer did not run\. The user reviewed .*feedback: "NO"\.$/,
+		],
+		[
 			'rejected without a reply',
 			'User rejected the tool call to Text the customer (id: call_1).',
 			/^Declined: /,

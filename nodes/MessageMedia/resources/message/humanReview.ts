@@ -30,7 +30,7 @@ export const N8N_REVIEW_MESSAGE =
 export const DEFAULT_REVIEW_SEGMENTS = 2;
 
 // One input value longer than this is cut, so that one long field does not crowd out the rest.
-const MAX_VALUE_CHARACTERS = 60;
+const MAX_VALUE_CHARACTERS = 120;
 
 /** The query parameter of the callback URL that names, as a keyed hash, the number texted. */
 export const TEXTED_NUMBER_PARAM = 'mm_to';
