@@ -13,6 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { benchConfig, benchStartedAt, log } from './lib/config';
+import { classifierBenchmark, classifierLines } from './lib/classifier-bench';
 import { captureTriggerDelivery, runWebhookHandler } from './lib/direct';
 import { startSandboxProcess } from './lib/env';
 import { RealEnv, startReal } from './lib/real';
@@ -79,6 +80,8 @@ async function main() {
 		log(
 			`webhook() in-process: median ${results.handler.medianUs} µs (${h.emitted}/${h.iterations} emitted)`,
 		);
+		results.classifier = classifierBenchmark(QUICK);
+		for (const line of classifierLines(results.classifier)) log(line);
 		write(results);
 
 		if (!SKIP_N8N) {

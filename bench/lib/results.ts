@@ -3,6 +3,7 @@ import type { BenchConfig } from './config';
 import type { runPaging, runRetry429 } from './direct';
 import type { realSendBenchmark, SendCell } from './send-bench';
 import type { TriggerRun } from './trigger-bench';
+import type { ClassifierRun } from './classifier-bench';
 
 export interface HandlerResult {
 	iterations: number;
@@ -37,6 +38,7 @@ export interface BenchResults {
 	retry?: Array<Awaited<ReturnType<typeof runRetry429>>>;
 	realSend?: Awaited<ReturnType<typeof realSendBenchmark>>;
 	handler?: HandlerResult;
+	classifier?: ClassifierRun[];
 	n8nStartupMs?: number;
 	triggerRuns?: TriggerRun[];
 	targets?: BenchTarget[];

@@ -121,7 +121,7 @@ describe('the default lists, changed by the user', () => {
 		expect(intentOf('yes', keywords)).toBe('other');
 	});
 
-	it('the first releases’ lists, saved in a workflow, still classify every word they list', () => {
+	it('the previous default lists, saved in a workflow, still classify every word they list', () => {
 		const saved = parseIntentKeywords({
 			confirm: 'YES, Y, CONFIRM',
 			cancel: 'NO, N, CANCEL',

@@ -148,9 +148,10 @@ function markAsking(tokens: Token[], i: number, clause: number, reading: Reading
 
 /** Replaces each word the vocabulary does not hold by the word it stretches, if any. */
 function canonical(tokens: Token[], vocabulary: ReplyVocabulary): Token[] {
-	return tokens.map((token) =>
-		token.kind === 'word' ? { ...token, text: knownSpelling(vocabulary, token.text) } : token,
-	);
+	for (const token of tokens) {
+		if (token.kind === 'word') token.text = knownSpelling(vocabulary, token.text);
+	}
+	return tokens;
 }
 
 /** A negator (`not`, `never`) one or two words before, in the same part of the clause. */

@@ -206,10 +206,10 @@ export type DefaultIntent = keyof typeof DEFAULT_INTENT_LISTS;
 export const DEFAULT_INTENTS = Object.keys(DEFAULT_INTENT_LISTS) as DefaultIntent[];
 
 /**
- * The lists the first releases shipped. A saved workflow that still holds one of them never chose
+ * The default lists before the classifier read phrases. A saved workflow that still holds one of them never chose
  * it (n8n saved the field's default), so it gets today's list, which keeps every word it had.
  */
-export const FIRST_RELEASE_LISTS: Partial<Record<DefaultIntent, string>> = {
+export const PREVIOUS_DEFAULT_LISTS: Partial<Record<DefaultIntent, string>> = {
 	confirm: 'YES, Y, CONFIRM',
 	cancel: 'NO, N, CANCEL',
 	stop: 'STOP, UNSUBSCRIBE, OPTOUT',

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DefaultIntent } from './defaultIntentLists';
-import { DEFAULT_INTENT_LISTS, DEFAULT_INTENTS, FIRST_RELEASE_LISTS } from './defaultIntentLists';
+import { DEFAULT_INTENT_LISTS, DEFAULT_INTENTS, PREVIOUS_DEFAULT_LISTS } from './defaultIntentLists';
 import type { IntentList, ReplyVocabulary } from './replyVocabulary';
 import { compileVocabulary } from './replyVocabulary';
 
@@ -20,7 +20,7 @@ const sameWords = (a: string, b: string) =>
 
 /** A list the user never opened keeps its default; a list the user emptied matches nothing. */
 function defaultList(intent: DefaultIntent, value: unknown): IntentList {
-	const first = FIRST_RELEASE_LISTS[intent];
+	const first = PREVIOUS_DEFAULT_LISTS[intent];
 	const untouched =
 		value === undefined ||
 		value === null ||

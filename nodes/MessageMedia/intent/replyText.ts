@@ -112,16 +112,21 @@ const AFTER_ILL = new Set([
 	'check',
 ]);
 
+// Most replies are plain ASCII: they skip the Unicode passes.
+const NON_ASCII = /[^ -~\t\n\r]/;
+const EMOTICON_START = /[:;=]/;
+
 function prepare(text: string): string {
-	return text
-		.normalize('NFD')
-		.toLowerCase()
-		.replace(LATIN_ACCENTS, '')
-		.normalize('NFC')
-		.replace(APOSTROPHES, "'")
-		.replace(EMOJI_MODIFIERS, '')
-		.replace(SMILEY, '$1🙂')
-		.replace(FROWN, '$1🙁');
+	let prepared = text.toLowerCase().replace(APOSTROPHES, "'");
+	if (NON_ASCII.test(prepared)) {
+		prepared = prepared
+			.normalize('NFD')
+			.replace(LATIN_ACCENTS, '')
+			.normalize('NFC')
+			.replace(EMOJI_MODIFIERS, '');
+	}
+	if (!EMOTICON_START.test(prepared)) return prepared;
+	return prepared.replace(SMILEY, '$1🙂').replace(FROWN, '$1🙁');
 }
 
 function spellOut(word: string, next: string | undefined, out: Token[]): void {
