@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { DefaultIntent } from '../intent/defaultIntentLists';
 import { DEFAULT_INTENT_FIELD_VALUES } from '../intent/replyIntentLists';
+import { sendOnceOption } from './sendOnce';
 
 export type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
@@ -194,6 +195,7 @@ export function messageFields(show: Show, { forWait = false } = {}): INodeProper
 						default: '',
 						description: 'Send at this future time instead of now',
 					},
+					sendOnceOption,
 					{
 						displayName: 'Send Window',
 						name: 'sendWindow',

@@ -165,14 +165,13 @@ async function sendBatch(this: IExecuteFunctions, run: Run, batch: PendingMessag
 	while (remaining.length > 0 && !run.stoppedBy) {
 		const response = await postOnce.call(this, remaining, run.sent);
 		if (response instanceof NodeApiError || response instanceof NodeOperationError) {
-			if (run.settings.stopOnFailure) {
-				run.stoppedBy = response;
-				return;
-			}
+			// These messages were offered, so they failed even when the failure stops the run: an
+			// unknown outcome must not read as never sent.
 			const outcomeUnknown = isOutcomeUnknown(response);
 			for (const p of remaining) {
 				run.settle({ status: 'failed', ...about(p), error: response, outcomeUnknown }, p);
 			}
+			if (run.settings.stopOnFailure) run.stoppedBy = response;
 			return;
 		}
 		if (response.problem) {

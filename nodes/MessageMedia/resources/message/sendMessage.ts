@@ -1,10 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { atItem, errorItem, itemFailure } from '../../shared/itemError';
 import { itemParameterReader } from '../../shared/itemParameterReader';
 import { buildMessage, type OutboundMessage } from '../../shared/message';
 import { messageFields } from '../../shared/descriptions';
+import { keyOutcome, readSendOnce, SendOnceRun, type SendOnceRequest } from '../../shared/sendOnce';
 import type { OperationDefinition } from '../../shared/types';
 import { postMessages, type PendingMessage, type SendOutcome } from './postMessages';
 
@@ -74,6 +81,7 @@ export async function run(
 ): Promise<INodeExecutionData[]> {
 	const results = new Map<number, INodeExecutionData>();
 	const pending: Pending[] = [];
+	const sendOnceRequests: SendOnceRequest[] = [];
 	const now = Date.now();
 	const node = this.getNode();
 	const read = itemParameterReader(this, node);
@@ -83,20 +91,70 @@ export async function run(
 			const message = buildMessage.call(this, i, now, node, read);
 			const options = read('options', i, {}) as IDataObject;
 			const report = applyCostAndTiming(this, node, i, message, options, now);
+			const once = readSendOnce(this, options, i);
 			pending.push({ itemIndex: i, message, report });
+			if (once) sendOnceRequests.push(once);
 		} catch (error) {
 			if (!this.continueOnFail()) throw itemFailure(node, error, i);
 			results.set(i, errorItem(error, i));
 		}
 	}
-	const { outcomes, stoppedBy } = await postMessages.call(this, pending, {
+	const once = sendOnceRequests.length
+		? await SendOnceRun.claim(this, sendOnceRequests, now)
+		: undefined;
+	const toSend = once ? skipAlreadySent(once, pending, results) : pending;
+	const { outcomes, stoppedBy } = await postMessages.call(this, toSend, {
 		stopOnFailure: !this.continueOnFail(),
 	});
+	if (once) await settleSendOnce.call(this, once, outcomes, stoppedBy);
 	if (stoppedBy) throw stoppedBy;
-	outcomes.forEach((outcome, n) =>
-		results.set(outcome.itemIndex, outcomeItem(outcome, pending[n].report)),
-	);
+	outcomes.forEach((outcome, n) => {
+		results.set(outcome.itemIndex, outcomeItem(outcome, toSend[n].report));
+		once?.annotate(results.get(outcome.itemIndex), outcome.itemIndex);
+	});
 	return items.map((_, i) => results.get(i)!);
+}
+
+/** Sets the output of the items Send Once skips, and returns the items still to send. */
+function skipAlreadySent(
+	once: SendOnceRun,
+	pending: Pending[],
+	results: Map<number, INodeExecutionData>,
+): Pending[] {
+	return pending.filter((p) => {
+		const skipped = once.skipped.get(p.itemIndex);
+		if (!skipped) return true;
+		results.set(p.itemIndex, {
+			json: { ...skipped, destination: p.message.destination_number },
+			pairedItem: { item: p.itemIndex },
+		});
+		return false;
+	});
+}
+
+/** Keeps the keys of messages sent or possibly sent, releases the rest, and says so. */
+async function settleSendOnce(
+	this: IExecuteFunctions,
+	once: SendOnceRun,
+	outcomes: SendOutcome[],
+	stoppedBy: NodeApiError | NodeOperationError | undefined,
+): Promise<void> {
+	const byItem = new Map(outcomes.map((o) => [o.itemIndex, keyOutcome(o)]));
+	const warning = await once.settle((i) => byItem.get(i) ?? 'notSent');
+	const hints = once.hints();
+	if (warning) hints.push({ message: warning, type: 'warning', location: 'outputPane' });
+	if (hints.length) this.addExecutionHints(...hints);
+	const keptUnknown = outcomes.some(
+		(o) => keyOutcome(o) === 'unknown' && once.isClaimed(o.itemIndex),
+	);
+	if (stoppedBy && keptUnknown) {
+		stoppedBy.description = [
+			stoppedBy.description,
+			'Send Once kept the keys of these messages, so a re-run skips them.',
+		]
+			.filter(Boolean)
+			.join(' ');
+	}
 }
 
 export const sendMessage: OperationDefinition = { description, run };

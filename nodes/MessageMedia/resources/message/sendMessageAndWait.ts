@@ -17,6 +17,7 @@ import { atItem } from '../../shared/itemError';
 import { itemParameterReader } from '../../shared/itemParameterReader';
 import { buildMessage } from '../../shared/message';
 import type { OperationDefinition } from '../../shared/types';
+import { keyOutcome, readSendOnce, SendOnceRun } from '../../shared/sendOnce';
 import { postMessages } from './postMessages';
 import { dedupStoreFor } from '../../inbound/dedupStore';
 import { FINAL_FAILURES } from '../../inbound/deliveryStatus';
@@ -40,7 +41,7 @@ const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 /** The query parameter on the callback URL that carries this execution's secret. */
 export const CALLBACK_TOKEN_PARAM = 'mm_token';
 
-export type WaitOutcome = 'reply' | 'undelivered' | 'timeout';
+export type WaitOutcome = 'reply' | 'undelivered' | 'timeout' | 'skipped';
 
 export const description: INodeProperties[] = [
 	{
@@ -201,9 +202,19 @@ async function run(
 	});
 	if (this.getNodeParameter('resumeOnUndelivered', 0, true)) message.delivery_report = true;
 
+	const sendOnce = readSendOnce(this, options, 0);
+	const once = sendOnce ? await SendOnceRun.claim(this, [sendOnce], now) : undefined;
+	const skipped = once?.skipped.get(0);
+	if (once && skipped) {
+		// Nothing was sent, so there is no reply to wait for.
+		this.addExecutionHints(...once.hints());
+		const json = { outcome: 'skipped', decision: 'skipped', to: message.destination_number };
+		return [{ json: { ...json, ...skipped }, pairedItem: { item: 0 } }];
+	}
 	const { outcomes, stoppedBy } = await postMessages.call(this, [{ itemIndex: 0, message }], {
 		stopOnFailure: true,
 	});
+	await once?.settle(() => keyOutcome(outcomes[0]));
 	if (stoppedBy) throw stoppedBy;
 	const sent = outcomes[0];
 	const accepted = sent.status === 'accepted' ? sent.accepted : {};
