@@ -20,6 +20,7 @@ import { RealEnv, startReal } from './lib/real';
 import { markdown, targets } from './lib/report';
 import type { BenchResults } from './lib/results';
 import { realSendBenchmark, sendAndPaging } from './lib/send-bench';
+import { sendOnceBenchmark, sendOnceMarkdown } from './lib/send-once-bench';
 import { median, percentile, round } from './lib/stats';
 import { OURS, PEERS, TRIGGER_ENVIRONMENTS, triggerBenchmark } from './lib/trigger-bench';
 import { TargetKey } from './lib/trigger-peers';
@@ -37,7 +38,8 @@ function write(results: BenchResults) {
 	fs.mkdirSync(dir, { recursive: true });
 	results.targets = results.send ? targets(results, CONFIG) : undefined;
 	fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, '\t')}\n`);
-	fs.writeFileSync(path.join(dir, 'latest.md'), `${markdown(results)}\n`);
+	const sendOnce = results.sendOnce ? `\n${sendOnceMarkdown(results.sendOnce)}\n` : '';
+	fs.writeFileSync(path.join(dir, 'latest.md'), `${markdown(results)}\n${sendOnce}`);
 }
 
 async function main() {
@@ -59,6 +61,7 @@ async function main() {
 		results.paging = previous.paging;
 		results.retry = previous.retry;
 		results.realSend = previous.realSend;
+		results.sendOnce = previous.sendOnce;
 		results.sendMeasuredAt = previous.sendMeasuredAt ?? previous.startedAt;
 	}
 	const sandbox = await startSandboxProcess();
@@ -66,6 +69,7 @@ async function main() {
 	try {
 		log(`sandbox ${sandbox.url} (pid ${sandbox.pid}); mode ${results.mode}`);
 		if (!ONLY_TRIGGER) await sendAndPaging(results, sandbox, CONFIG);
+		if (!ONLY_TRIGGER && SKIP_N8N) results.sendOnce = await sendOnceBenchmark(sandbox, QUICK);
 		const delivery = await captureTriggerDelivery(sandbox);
 		await runWebhookHandler(delivery, 500); // warm-up
 		const h = await runWebhookHandler(delivery, CONFIG.handlerIterations);
@@ -91,6 +95,7 @@ async function main() {
 			log(`n8n ready in ${(real.startupMs / 1000).toFixed(0)} s`);
 			if (!ONLY_TRIGGER) {
 				results.realSend = await realSendBenchmark(real, sandbox, CONFIG);
+				results.sendOnce = await sendOnceBenchmark(sandbox, QUICK, real);
 				write(results);
 			}
 			// Ours beside n8n's own webhook-started triggers, under each setting on its own instance.

@@ -76,7 +76,10 @@ export interface RealSendWorkflow {
 	url: string;
 }
 
-export async function createSendWorkflow(env: RealEnv): Promise<RealSendWorkflow> {
+export async function createSendWorkflow(
+	env: RealEnv,
+	parameters = SEND_PARAMETERS,
+): Promise<RealSendWorkflow> {
 	const hookPath = `bench-send-${randomUUID().slice(0, 8)}`;
 	const wf: N8nWorkflow = {
 		name: 'bench: send N appointments',
@@ -101,7 +104,7 @@ export async function createSendWorkflow(env: RealEnv): Promise<RealSendWorkflow
 				type: NODE_TYPES.action,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: SEND_PARAMETERS,
+				parameters,
 				credentials: { messageMediaMessagingApi: env.credential },
 			},
 		],
@@ -123,9 +126,11 @@ export async function runRealSend(
 	wf: RealSendWorkflow,
 	n: number,
 	latencyMs: number,
+	/** The first appointment's number: new numbers are keys Send Once has not seen. */
+	offset = 0,
 ) {
 	await sandbox.prepare(latencyMs ? { latencyMs } : undefined);
-	const body = JSON.stringify({ appointments: appointmentItems(n) });
+	const body = JSON.stringify({ appointments: appointmentItems(n, offset) });
 	const t0 = Date.now();
 	const status = await post(wf.url, body, { 'content-type': 'application/json' });
 	if (status !== 200) throw new Error(`send workflow webhook: HTTP ${status}`);

@@ -2,6 +2,7 @@
 import type { BenchConfig } from './config';
 import type { runPaging, runRetry429 } from './direct';
 import type { realSendBenchmark, SendCell } from './send-bench';
+import type { SendOnceResults } from './send-once-bench';
 import type { TriggerRun } from './trigger-bench';
 import type { ClassifierRun } from './classifier-bench';
 
@@ -37,6 +38,7 @@ export interface BenchResults {
 	paging?: Awaited<ReturnType<typeof runPaging>>;
 	retry?: Array<Awaited<ReturnType<typeof runRetry429>>>;
 	realSend?: Awaited<ReturnType<typeof realSendBenchmark>>;
+	sendOnce?: SendOnceResults;
 	handler?: HandlerResult;
 	classifier?: ClassifierRun[];
 	n8nStartupMs?: number;
