@@ -10,7 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchSenderAddresses } from './methods/listSearch';
 import { resources } from './resources/resourceTable';
-import { sendAndWaitWebhook, sendAndWaitWebhooks } from './resources/message/sendMessageAndWait';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './resources/message/sendAndWaitWebhook';
 
 export class MessageMedia implements INodeType {
 	description: INodeTypeDescription = {

@@ -8,6 +8,9 @@
  *  3. 250 sends go out as exactly 3 POST /v1/messages.
  *  4. Send and Wait resumes on a reply, and refuses a callback with a wrong mm_token. n8n 1.x does
  *     not check the signature on resume URLs, so the node's own token is the only guard there.
+ *  5. Send and Wait in a loop: three rounds end on `confirm` after three messages; a late reply to
+ *     the first message during the third wait resumes nothing.
+ *  6. Confirm by link: link previews decide nothing, the button's POST resumes once.
  */
 import {
 	activateTrigger,
@@ -23,7 +26,18 @@ import {
 	triggerWorkflow,
 	uniqueWebhookId,
 } from './helpers/harness';
-import { bookingWorkflow, branchesThatRan, WAIT_NODE } from './helpers/sendAndWait';
+import {
+	answerEachRound,
+	bookingWorkflow,
+	branchesThatRan,
+	CallbackDelivery,
+	linkIn,
+	linkWorkflow,
+	LOOP_DONE_NODE,
+	loopWorkflow,
+	repliesOf,
+	WAIT_NODE,
+} from './helpers/sendAndWait';
 import { appointmentSendWorkflow } from '../../scripts/n8n/workflows';
 import type { N8nExecution } from '../../scripts/n8n/n8n';
 
@@ -184,6 +198,113 @@ describe('n8n 1.x compatibility (smoke)', () => {
 			from: CUSTOMER,
 		});
 		expect(await env.n8n.api.listExecutions({ workflowId: workflowId })).toHaveLength(1);
+		await env.n8n.api.deactivate(workflowId);
+	});
+
+	/** Publishes a booking workflow variant, books A-<n>, and answers its waiting execution. */
+	async function bookAndWait(build: typeof bookingWorkflow, appointmentId: string) {
+		await env.sandbox.reset({ retryDelayScale: 0.2 });
+		const webhookId = uniqueWebhookId();
+		const hookPath = `compat-${appointmentId}-${webhookId.slice(-12)}`;
+		const { id: workflowId, url } = await publishWebhookWorkflow(
+			env,
+			build({
+				path: hookPath,
+				webhookId,
+				resumeAmount: 1,
+				resumeUnit: 'hours',
+				credential: env.credentialRef.messageMediaMessagingApi,
+			}),
+			hookPath,
+		);
+		const booked = await http('POST', url, {
+			phone: CUSTOMER,
+			name: 'Ann',
+			when: 'Tuesday 10:00',
+			appointmentId,
+		});
+		expect(booked.status).toBe(200);
+		const [waiting] = await env.n8n.api.waitForExecutions(workflowId, 1, {
+			status: 'waiting',
+			timeoutMs: 60_000,
+		});
+		const executionStatus = async () => (await env.n8n.api.getExecution(waiting.id, false)).status;
+		const finished = () =>
+			pollUntil<N8nExecution>(
+				`execution ${waiting.id} to finish`,
+				() => env.n8n.api.getExecution(waiting.id, true),
+				(e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new',
+				{ timeoutMs: 60_000, intervalMs: 500 },
+			);
+		return { workflowId, waiting, executionStatus, finished };
+	}
+
+	it('Send and Wait in a loop resumes each wait on its own reply, and not on a late one', async () => {
+		const { workflowId, executionStatus, finished } = await bookAndWait(loopWorkflow, 'A-5');
+		const messages = await answerEachRound(
+			{
+				messages: () => env.sandbox.messages(),
+				reply: (messageId, content) => env.sandbox.injectReply({ message_id: messageId, content }),
+				executionStatus,
+				callbacks: async (urlPart) =>
+					(
+						await env.sandbox.control<{ deliveries: CallbackDelivery[] }>(
+							'GET',
+							'/webhook-deliveries?limit=10000&kind=callback',
+						)
+					).deliveries.filter((d) => d.url.includes(urlPart)),
+			},
+			['maybe', 'what time?', 'YES'],
+		);
+		const done = await finished();
+		expect(done.status).toBe('success');
+		expect(repliesOf(done)).toEqual([
+			['maybe', 'other'],
+			['what time?', 'other'],
+			['YES', 'confirm'],
+		]);
+		expect(done.data?.resultData?.runData?.[LOOP_DONE_NODE]).toHaveLength(1);
+		expect(messages).toHaveLength(3);
+		expect(await env.sandbox.messages()).toHaveLength(3);
+		expect(await env.n8n.api.listExecutions({ workflowId })).toHaveLength(1);
+		await env.n8n.api.deactivate(workflowId);
+	});
+
+	it('Confirm by link: previews decide nothing; the button resumes once', async () => {
+		const { workflowId, waiting, executionStatus, finished } = await bookAndWait(
+			linkWorkflow,
+			'A-6',
+		);
+		const [message] = await pollUntil(
+			'the message with the link',
+			() => env.sandbox.messages(),
+			(all) => all.length === 1,
+		);
+		const link = linkIn(message.content);
+		expect(link).toContain(`/webhook-waiting/${waiting.id}/`);
+		const form = { 'content-type': 'application/x-www-form-urlencoded' };
+		const preview = { 'user-agent': 'facebookexternalhit/1.1' };
+		expect((await http('GET', link, undefined, preview)).status).toBe(200);
+		expect((await http('POST', link, 'decision=confirm', { ...form, ...preview })).status).toBe(
+			200,
+		);
+		const page = await http('GET', link);
+		expect(page.text).toContain('Please confirm:');
+		expect(page.text).toContain('value="reschedule"');
+		expect(await executionStatus()).toBe('waiting');
+
+		const tapped = await http('POST', link, 'decision=reschedule', form);
+		expect(tapped.text).toContain('Your answer was recorded: Reschedule');
+		const done = await finished();
+		expect(done.status).toBe('success');
+		const runs = done.data?.resultData?.runData?.[WAIT_NODE] ?? [];
+		expect(runs[runs.length - 1].data!.main![0]![0].json).toMatchObject({
+			outcome: 'link',
+			decision: 'reschedule',
+			approved: false,
+		});
+		expect((await http('POST', link, 'decision=confirm', form)).status).toBeLessThan(500);
+		expect(await env.n8n.api.listExecutions({ workflowId })).toHaveLength(1);
 		await env.n8n.api.deactivate(workflowId);
 	});
 });

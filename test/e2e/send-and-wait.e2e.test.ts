@@ -11,6 +11,11 @@
  *     10-minute limit.
  *  4. forged callbacks (no/wrong signature, wrong mm_token, malformed body) neither resume nor break
  *     the waiting execution; the real reply then still resumes it.
+ *  5. loop: Send and Wait → If `decision` is `other` → back to the same node, three rounds, ends
+ *     on `confirm` after exactly three messages; a late reply to the first message during the
+ *     third wait resumes nothing.
+ *  6. link: a phone-sized browser opens the link from the SMS, taps Confirm, the execution resumes
+ *     once; link-preview bots fetching (and posting to) the link decide nothing.
  *
  * Run: npx jest -c test/e2e/jest.config.js --runInBand test/e2e/send-and-wait.e2e.test.ts
  * Debugging output: test-artifacts/e2e-send-and-wait/ (n8n log, executions, sandbox deliveries).
@@ -36,8 +41,14 @@ import {
 	branchesThatRan,
 	buildPackage,
 	CallbackDelivery,
+	answerEachRound,
 	http,
+	linkIn,
+	linkWorkflow,
+	LOOP_DONE_NODE,
+	loopWorkflow,
 	pollUntil,
+	repliesOf,
 	runsOf,
 	saveArtifact,
 	SandboxControl,
@@ -47,6 +58,7 @@ import {
 	WAIT_NODE,
 } from './helpers/sendAndWait';
 import type { SandboxMessage } from './helpers/harness';
+import { launchBrowser } from './helpers/browser';
 
 /** Known to the test so that it can sign a resume URL exactly as n8n does (forgery case d). */
 const HMAC_SECRET = randomBytes(32).toString('hex');
@@ -136,6 +148,18 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			timeoutMs: 30_000,
 		});
 		return execution;
+	}
+
+	/** The messages the node sent for `appointmentId` once there are `count`, oldest first. */
+	async function sentMessages(appointmentId: string, count: number): Promise<SandboxMessage[]> {
+		const mine = (all: SandboxMessage[]) =>
+			all.filter((m) => m.metadata?.appointmentId === appointmentId);
+		const messages = await pollUntil(
+			`${count} sandbox message(s) for ${appointmentId}`,
+			() => sandbox.messages(),
+			(all) => mine(all).length >= count,
+		);
+		return mine(messages);
 	}
 
 	/** The message the node sent for `appointmentId`, as the sandbox stored it. */
@@ -577,5 +601,136 @@ describe('Send and Wait for Reply in a real n8n', () => {
 
 		await n8n.api.deactivate(wf.id);
 		timings.forgedScenarioMs = Date.now() - t0;
+	});
+
+	it('loop: each wait resumes on its own reply; a late reply to the first message resumes nothing', async () => {
+		const t0 = Date.now();
+		const hookPath = 'booking-loop';
+		const wf = await n8n.api.createWorkflow(
+			loopWorkflow({
+				path: hookPath,
+				webhookId: '5a1d0000-0000-4000-8000-000000000006',
+				resumeAmount: 1,
+				resumeUnit: 'hours',
+				credential: credentialRef(),
+			}),
+		);
+		const url = await publish(wf, hookPath);
+		await book(url, 'A-6006');
+		const waiting = await waitingExecution(wf.id);
+		await answerEachRound(
+			{
+				messages: () => sentMessages('A-6006', 0),
+				reply: (messageId, text) => sandbox.injectReply(messageId, text),
+				executionStatus: () => status(waiting.id),
+				callbacks: (urlPart) => sandbox.callbacks(urlPart),
+			},
+			['maybe', 'what time?', 'YES'],
+		);
+		const done = await finished(waiting.id);
+		saveArtifact('loop-execution.json', done);
+		expect(done.id).toBe(waiting.id);
+		expect(done.status).toBe('success');
+		expect(repliesOf(done)).toEqual([
+			['maybe', 'other'],
+			['what time?', 'other'],
+			['YES', 'confirm'],
+		]);
+		const last = runsOf(done, LOOP_DONE_NODE);
+		expect(last).toHaveLength(1);
+		expect(last[0].data!.main![0]![0].json).toMatchObject({ decision: 'confirm', text: 'YES' });
+		expect(await sentMessages('A-6006', 3)).toHaveLength(3);
+		expect(await executionsOf(wf.id)).toHaveLength(1);
+
+		await n8n.api.deactivate(wf.id);
+		timings.loopScenarioMs = Date.now() - t0;
+	});
+
+	it('link: a phone opens the link from the SMS and taps Confirm; link previews decide nothing', async () => {
+		const t0 = Date.now();
+		const hookPath = 'booking-link';
+		const wf = await n8n.api.createWorkflow(
+			linkWorkflow({
+				path: hookPath,
+				webhookId: '5a1d0000-0000-4000-8000-000000000007',
+				resumeAmount: 1,
+				resumeUnit: 'hours',
+				credential: credentialRef(),
+			}),
+		);
+		const url = await publish(wf, hookPath);
+		await book(url, 'A-7007');
+		const waiting = await waitingExecution(wf.id);
+		const message = await sentMessage('A-7007');
+		const link = linkIn(message.content);
+		expect(message.content).toBe(
+			`Hi Ann, your appointment is Tuesday 10:00. Please confirm:\n${link}`,
+		);
+		expect(link.startsWith(`${n8n.webhookUrl}webhook-waiting/${waiting.id}/`)).toBe(true);
+
+		// Link previews fetch the link as soon as the message is shown; some also post to it.
+		const previews: Array<Record<string, unknown>> = [];
+		for (const agent of [
+			'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
+			'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+			'WhatsApp/2.23.20.0',
+		]) {
+			const got = await http('GET', link, undefined, { 'user-agent': agent });
+			const posted = await http('POST', link, 'decision=confirm', {
+				'user-agent': agent,
+				'content-type': 'application/x-www-form-urlencoded',
+			});
+			previews.push({
+				agent,
+				get: got.status,
+				post: posted.status,
+				status: await status(waiting.id),
+			});
+		}
+		saveArtifact('link-previews.json', previews);
+		for (const p of previews) expect(p).toMatchObject({ get: 200, post: 200, status: 'waiting' });
+
+		const browser = await launchBrowser({ viewport: { width: 390, height: 844 } });
+		try {
+			const { page } = browser;
+			await page.goto(link);
+			await page.getByText('Please confirm:').waitFor();
+			for (const label of ['Confirm', 'Cancel', 'Reschedule']) {
+				expect(await page.getByRole('button', { name: label }).isVisible()).toBe(true);
+			}
+			await browser.screenshot('send-and-wait-link-page');
+			// Opening the page decided nothing.
+			expect(await status(waiting.id)).toBe('waiting');
+			await page.getByRole('button', { name: 'Confirm' }).click();
+			await page.getByText('Your answer was recorded: Confirm').waitFor();
+			await browser.screenshot('send-and-wait-link-answered');
+			expect(browser.errors).toEqual([]);
+		} finally {
+			await browser.close();
+		}
+
+		const done = await finished(waiting.id);
+		saveArtifact('link-execution.json', done);
+		expect(done.status).toBe('success');
+		const item = expectBranch(done, 'confirm');
+		expect(item).toMatchObject({
+			outcome: 'link',
+			decision: 'confirm',
+			approved: true,
+			button: 'Confirm',
+			messageId: message.message_id,
+			metadata_appointmentId: 'A-7007',
+		});
+		// A second tap (the page reloaded, posted again) changes nothing.
+		const again = await http('POST', link, 'decision=cancel', {
+			'content-type': 'application/x-www-form-urlencoded',
+		});
+		expect(again.status).toBeLessThan(500);
+		await sleep(1000);
+		expect(await executionsOf(wf.id)).toHaveLength(1);
+		expect(runsOf(await n8n.api.getExecution(waiting.id, true), 'Confirm booking')).toHaveLength(1);
+
+		await n8n.api.deactivate(wf.id);
+		timings.linkScenarioMs = Date.now() - t0;
 	});
 });

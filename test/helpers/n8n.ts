@@ -354,12 +354,26 @@ export function fakeResponse(): FakeResponse {
 	return res;
 }
 
+/** An execution waiting in `node`, as n8n keeps it: the node on the stack with its item. */
+function waitingExecution(node: INode, item: IDataObject): IRunExecutionData {
+	return createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node, data: { main: [[{ json: item }]] }, source: null }],
+		},
+	});
+}
+
 /**
  * Builds a WebhookContext around a fake express request carrying the raw body exactly as n8n's
  * body parser leaves it (`rawBody` Buffer plus the parsed `body`).
  */
 export function webhookContext(
-	options: HookRunOptions & { request: FakeRequestInit; node?: 'trigger' | 'action' },
+	options: HookRunOptions & {
+		request: FakeRequestInit;
+		node?: 'trigger' | 'action';
+		/** For a resume webhook: the item the waiting node left on the execution stack. */
+		waitingItem?: IDataObject;
+	},
 ) {
 	const url = options.webhookUrl ?? DEFAULT_WEBHOOK_URL;
 	const node = buildNode(
@@ -372,17 +386,22 @@ export function webhookContext(
 	const raw = Buffer.isBuffer(options.request.body)
 		? options.request.body
 		: Buffer.from(options.request.body, 'utf8');
-	let parsed: unknown = {};
-	try {
-		parsed = JSON.parse(raw.toString('utf8'));
-	} catch {
-		parsed = {};
-	}
 	const headers = Object.fromEntries(
 		Object.entries({ 'content-type': 'application/json', ...(options.request.headers ?? {}) }).map(
 			([k, v]) => [k.toLowerCase(), v],
 		),
 	);
+	// As n8n's body parser: JSON, or a form's fields.
+	let parsed: unknown = {};
+	if (String(headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+		parsed = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+	} else {
+		try {
+			parsed = JSON.parse(raw.toString('utf8'));
+		} catch {
+			parsed = {};
+		}
+	}
 	const parsedUrl = new URL(url);
 	const req = {
 		method: options.request.method ?? 'POST',
@@ -414,7 +433,7 @@ export function webhookContext(
 		options.mode ?? 'trigger',
 		webhookData(node, workflow, url),
 		[],
-		null,
+		options.waitingItem ? waitingExecution(node, options.waitingItem) : null,
 	);
 	return {
 		context,

@@ -9,7 +9,7 @@ import * as path from 'path';
 
 import type { N8nExecution, N8nNodeRun, N8nWorkflow } from '../../../scripts/n8n/n8n';
 import { readExample } from '../../../scripts/n8n/n8n';
-import { http } from './harness';
+import { http, pollUntil, sleep } from './harness';
 import type { SandboxMessage, SandboxReply } from './harness';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -52,7 +52,7 @@ export { builtPackageDir as buildPackage } from './package';
 export { http };
 
 /** Polls `fn` until `done(value)`; throws with the last value after the timeout. */
-export { pollUntil, sleep } from './harness';
+export { pollUntil, sleep };
 
 // -------------------------------------------------------------------------------------- sandbox
 
@@ -130,6 +130,159 @@ export function bookingWorkflow(opts: BookingOptions): N8nWorkflow {
 		}
 	}
 	return wf;
+}
+
+export const LOOP_CHECK_NODE = 'Answer unclear?';
+export const LOOP_DONE_NODE = 'Done';
+
+/**
+ * The booking workflow as a loop: Send and Wait → If `decision` is `other` → back to the same
+ * Send and Wait, else Done. Each round is a new wait of the same node in the same execution.
+ */
+export function loopWorkflow(opts: BookingOptions): N8nWorkflow {
+	const wf = bookingWorkflow(opts);
+	wf.name = `Send and Wait loop [${opts.path}]`;
+	const [webhook, wait] = [WEBHOOK_NODE, WAIT_NODE].map((n) => wf.nodes.find((x) => x.name === n)!);
+	const [x, y] = wait.position as [number, number];
+	// Every round reads the booking from the webhook: after a round, $json is the reply.
+	wait.parameters = JSON.parse(
+		JSON.stringify(wait.parameters)
+			.split('{{ $json.body.')
+			.join(`{{ $('${WEBHOOK_NODE}').item.json.body.`),
+	);
+	wf.nodes = [
+		webhook,
+		wait,
+		{
+			name: LOOP_CHECK_NODE,
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			position: [x + 260, y],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [
+						{
+							id: 'decision-other',
+							leftValue: '={{ $json.decision }}',
+							rightValue: 'other',
+							operator: { type: 'string', operation: 'equals' },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		{
+			name: LOOP_DONE_NODE,
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [x + 520, y + 100],
+			parameters: {},
+		},
+	];
+	wf.connections = {
+		[WEBHOOK_NODE]: { main: [[{ node: WAIT_NODE, type: 'main', index: 0 }]] },
+		[WAIT_NODE]: { main: [[{ node: LOOP_CHECK_NODE, type: 'main', index: 0 }]] },
+		[LOOP_CHECK_NODE]: {
+			main: [
+				[{ node: WAIT_NODE, type: 'main', index: 0 }],
+				[{ node: LOOP_DONE_NODE, type: 'main', index: 0 }],
+			],
+		},
+	};
+	return wf;
+}
+
+/** What a journey needs from the suite that runs it (2.x and 1.x drive n8n differently). */
+export interface WaitJourney {
+	/** The messages sent for the booking so far, oldest first. */
+	messages(): Promise<SandboxMessage[]>;
+	reply(messageId: string, text: string): Promise<unknown>;
+	executionStatus(): Promise<string | undefined>;
+	/** Callback pushes whose URL contains `urlPart`, oldest first. */
+	callbacks(urlPart: string): Promise<CallbackDelivery[]>;
+}
+
+const waitIdOf = (message: SandboxMessage) =>
+	new URL(message.callback_url).searchParams.get('mm_wait');
+
+/**
+ * Answers each message of a loop in turn, once the execution waits for it. During the last
+ * round the customer also answers the FIRST message again; that must be acknowledged (200) and
+ * leave the execution waiting with no new message. Returns the messages sent.
+ */
+export async function answerEachRound(
+	journey: WaitJourney,
+	answers: string[],
+): Promise<SandboxMessage[]> {
+	let messages: SandboxMessage[] = [];
+	for (const [round, answer] of answers.entries()) {
+		messages = await pollUntil(
+			`message ${round + 1}`,
+			() => journey.messages(),
+			(all) => all.length >= round + 1,
+		);
+		if (messages.length !== round + 1) {
+			throw new Error(`round ${round + 1}: ${messages.length} messages sent`);
+		}
+		await pollUntil(`round ${round + 1} waiting`, journey.executionStatus, (s) => s === 'waiting');
+		if (round > 0 && waitIdOf(messages[round]) === waitIdOf(messages[0])) {
+			throw new Error(`round ${round + 1} waits with the first round's id`);
+		}
+		if (round === answers.length - 1 && round > 0) await lateReplyToFirst(journey, messages);
+		await journey.reply(messages[round].message_id, answer);
+	}
+	return messages;
+}
+
+async function lateReplyToFirst(journey: WaitJourney, messages: SandboxMessage[]) {
+	const firstUrl = `mm_wait=${waitIdOf(messages[0])}`;
+	const before = (await journey.callbacks(firstUrl)).length;
+	await journey.reply(messages[0].message_id, 'yes');
+	const late = await pollUntil(
+		'the late reply to the first message answered',
+		async () =>
+			(await journey.callbacks(firstUrl)).slice(before).filter((d) => d.event === 'RECEIVED_SMS'),
+		(all) => all.some((d) => d.status === 200),
+	);
+	saveArtifact('loop-late-reply.json', late);
+	await sleep(1500);
+	const status = await journey.executionStatus();
+	const sent = (await journey.messages()).length;
+	if (status !== 'waiting' || sent !== messages.length) {
+		throw new Error(`the late reply changed the execution: ${status}, ${sent} messages`);
+	}
+}
+
+/** The Send and Wait runs of a loop that ended on a reply: [text, decision] per round. */
+export function repliesOf(execution: N8nExecution): Array<[unknown, unknown]> {
+	return runsOf(execution, WAIT_NODE)
+		.map((r) => r.data?.main?.[0]?.[0]?.json)
+		.filter((json) => json?.outcome === 'reply')
+		.map((json) => [json!.text, json!.decision]);
+}
+
+/** The booking workflow answered by link, with a third button. */
+export function linkWorkflow(opts: BookingOptions): N8nWorkflow {
+	const wf = bookingWorkflow(opts);
+	const wait = wf.nodes.find((n) => n.name === WAIT_NODE)!;
+	wait.parameters = {
+		...wait.parameters,
+		content:
+			'=Hi {{ $json.body.name }}, your appointment is {{ $json.body.when }}. Please confirm:',
+		answerWith: 'link',
+		thirdButtonLabel: 'Reschedule',
+	};
+	return wf;
+}
+
+/** The link in an SMS the node sent: its last line. */
+export function linkIn(content: string): string {
+	const link = content.split('\n').pop() ?? '';
+	if (!/^https?:\/\//.test(link)) throw new Error(`no link at the end of "${content}"`);
+	return link;
 }
 
 // ------------------------------------------------------------------------------ n8n signatures

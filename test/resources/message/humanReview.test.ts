@@ -6,7 +6,7 @@ import { MessageMedia } from '../../../nodes/MessageMedia/MessageMedia.node';
 import {
 	CALLBACK_TOKEN_PARAM,
 	callbackToken,
-} from '../../../nodes/MessageMedia/resources/message/sendMessageAndWait';
+} from '../../../nodes/MessageMedia/resources/message/waitIdentity';
 import {
 	N8N_REVIEW_MESSAGE,
 	reviewRequestText,

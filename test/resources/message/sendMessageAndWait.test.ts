@@ -5,7 +5,8 @@ import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from '
 import {
 	CALLBACK_TOKEN_PARAM,
 	callbackToken,
-} from '../../../nodes/MessageMedia/resources/message/sendMessageAndWait';
+	WAIT_ID_PARAM,
+} from '../../../nodes/MessageMedia/resources/message/waitIdentity';
 import { MessageMedia } from '../../../nodes/MessageMedia/MessageMedia.node';
 import { resetDedupStores } from '../../../nodes/MessageMedia/inbound/dedupStore';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS, webhookContext } from '../../helpers/n8n';
@@ -48,8 +49,10 @@ describe('Send and Wait for Reply: sending', () => {
 		expect(callback.origin + callback.pathname).toBe(
 			'http://localhost:5678/webhook-waiting/exec-42/node-1',
 		);
+		const waitId = callback.searchParams.get(WAIT_ID_PARAM)!;
+		expect(waitId).toMatch(/^[0-9a-f]{12}$/);
 		expect(callback.searchParams.get(CALLBACK_TOKEN_PARAM)).toBe(
-			callbackToken('test-secret', 'exec-42', 'node-1'),
+			callbackToken('test-secret', 'exec-42', 'node-1', waitId),
 		);
 		expect(callback.searchParams.get('signature')).toMatch(/\S+/);
 		expect(message).toMatchObject({
@@ -69,14 +72,33 @@ describe('Send and Wait for Reply: sending', () => {
 				decision: 'timeout',
 				messageId: 'm-1',
 				to: '+61491570156',
+				content: 'Reply YES to confirm, NO to cancel',
 				metadata: { appointmentId: 'APT-7' },
 				waitedUntil: waitTill.toISOString(),
+				waitId,
 			},
 			pairedItem: { item: 0 },
 		};
 		expect(output[0]).toEqual([timeoutItem]);
 		// On timeout n8n passes the stacked input through: it must be the timeout result.
 		expect(context.getExecuteData().data).toEqual({ main: [[timeoutItem]] });
+	});
+
+	it('gives each wait its own id, in the signed callback URL and in what the execution keeps', async () => {
+		const urls: string[] = [];
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.times(2)
+			.reply((_u, body) => {
+				urls.push(String((body as Sent).messages[0].callback_url));
+				return [202, { messages: [{ message_id: 'm', status: 'queued' }] }];
+			});
+		const first = await executeActionNode({ parameters: params(), executionId: 'e' }, [{}]);
+		const second = await executeActionNode({ parameters: params(), executionId: 'e' }, [{}]);
+		const ids = urls.map((u) => new URL(u).searchParams.get(WAIT_ID_PARAM));
+		expect(ids[0]).not.toBe(ids[1]);
+		expect(first.output[0][0].json.waitId).toBe(ids[0]);
+		expect(second.context.getExecuteData().data.main[0]![0].json.waitId).toBe(ids[1]);
 	});
 
 	it('waits until a given date, or indefinitely without a limit', async () => {
@@ -178,9 +200,25 @@ describe('Send and Wait for Reply: the editor', () => {
 describe('Send and Wait for Reply: the resume webhook', () => {
 	const node = new MessageMedia();
 	const EXEC = 'exec-9';
-	const token = callbackToken(TEST_CREDENTIALS.apiSecret as string, EXEC, 'node-1');
-	const url = (t = token) =>
-		`https://n8n.example.com/webhook-waiting/${EXEC}/node-1?${CALLBACK_TOKEN_PARAM}=${t}&signature=abc`;
+	const WAIT = 'a1b2c3d4e5f6';
+	const secret = TEST_CREDENTIALS.apiSecret as string;
+	const tokenOf = (wait?: string) => callbackToken(secret, EXEC, 'node-1', wait);
+	const token = tokenOf(WAIT);
+	/** A callback URL as n8n signs it; `wait: null` is a URL from before waits had ids. */
+	const url = (t = token, wait: string | null = WAIT) =>
+		`https://n8n.example.com/webhook-waiting/${EXEC}/node-1?${
+			wait === null ? '' : `${WAIT_ID_PARAM}=${wait}&`
+		}${CALLBACK_TOKEN_PARAM}=${t}&signature=abc`;
+	/** What the waiting execution keeps: the timeout item of the wait it is in. */
+	const waitingFor = (wait?: string): IDataObject => ({
+		outcome: 'timeout',
+		decision: 'timeout',
+		messageId: 'm-1',
+		to: '+61491570156',
+		content: 'Reply YES to confirm, NO to cancel',
+		metadata: { appointmentId: 'APT-7' },
+		...(wait === undefined ? {} : { waitId: wait }),
+	});
 
 	const replyObject = {
 		reply_id: 'r-1',
@@ -207,12 +245,23 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		vendor_account_id: { vendor_id: 'MessageMedia', account_id: 'DemoAccount' },
 	});
 
-	function call(body: unknown, opts: { token?: string; parameters?: IDataObject } = {}) {
+	function call(
+		body: unknown,
+		opts: {
+			token?: string;
+			parameters?: IDataObject;
+			/** The wait the URL names (null: none). */
+			wait?: string | null;
+			/** The waiting execution's item. */
+			waiting?: IDataObject;
+		} = {},
+	) {
 		const built = webhookContext({
 			node: 'action',
 			parameters: opts.parameters ?? params(),
-			webhookUrl: url(opts.token),
+			webhookUrl: url(opts.token, opts.wait === undefined ? WAIT : opts.wait),
 			request: { body: typeof body === 'string' ? body : JSON.stringify(body) },
+			waitingItem: opts.waiting ?? waitingFor(WAIT),
 		});
 		return { ...built, result: node.webhook.call(built.context) };
 	}
@@ -289,7 +338,9 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 	it.each([
 		['a wrong token', 'x'.repeat(40)],
 		['no token', ''],
-		['a token of another execution', callbackToken('test-secret', 'exec-10', 'node-1')],
+		['a token of another execution', callbackToken('test-secret', 'exec-10', 'node-1', WAIT)],
+		['the token of another wait', callbackToken('test-secret', EXEC, 'node-1', 'f'.repeat(12))],
+		['the token of the execution without the wait', tokenOf(undefined)],
 	])('answers 401 to %s and does not resume', async (_name, bad) => {
 		const { result, res } = call(replyObject, { token: bad });
 		expect(await result).toEqual({ noWebhookResponse: true });
@@ -321,6 +372,7 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 			parameters: params(),
 			webhookUrl: url(),
 			request: { body: JSON.stringify(replyObject) },
+			waitingItem: waitingFor(WAIT),
 		});
 		jest.spyOn(built.context, 'getWorkflow').mockImplementation(() => {
 			throw new Error('workflow unavailable');
@@ -341,5 +393,39 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 		expect(again.res.sent).toEqual({ status: 'already resumed' });
 		const failedAfter = call(dr('failed', '400'));
 		expect(await failedAfter.result).toEqual({ noWebhookResponse: true });
+	});
+
+	it('resumes each wait of a node in a loop on its own callback', async () => {
+		const rounds = ['0a0a0a0a0a0a', '0b0b0b0b0b0b', '0c0c0c0c0c0c'];
+		for (const [n, wait] of rounds.entries()) {
+			const { result } = call(
+				{ ...replyObject, reply_id: `r-${n}` },
+				{ wait, token: tokenOf(wait), waiting: waitingFor(wait) },
+			);
+			expect((await result).workflowData![0][0].json).toMatchObject({ outcome: 'reply' });
+		}
+	});
+
+	it('acknowledges a callback for an earlier wait and resumes nothing', async () => {
+		const earlier = '0a0a0a0a0a0a';
+		const { result, res } = call(replyObject, {
+			wait: earlier,
+			token: tokenOf(earlier),
+			waiting: waitingFor('0c0c0c0c0c0c'),
+		});
+		expect(await result).toEqual({ noWebhookResponse: true });
+		expect(res.statusCode).toBe(200);
+		expect(res.sent).toEqual({ status: 'not waiting for this message' });
+	});
+
+	it('still resumes an execution that began waiting before waits had ids', async () => {
+		const legacy = { wait: null, token: tokenOf(undefined) };
+		const { result } = call(replyObject, { ...legacy, waiting: waitingFor(undefined) });
+		expect((await result).workflowData![0][0].json).toMatchObject({ decision: 'confirm' });
+		// Once that execution waits again with an id, a late callback to the old URL changes nothing.
+		resetDedupStores();
+		const late = call(replyObject, { ...legacy, waiting: waitingFor(WAIT) });
+		expect(await late.result).toEqual({ noWebhookResponse: true });
+		expect(late.res.sent).toEqual({ status: 'not waiting for this message' });
 	});
 });

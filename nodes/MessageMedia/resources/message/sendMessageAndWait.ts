@@ -1,47 +1,65 @@
-import { createHmac } from 'crypto';
 import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	IWebhookDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { intentKeywordFields, messageFields } from '../../shared/descriptions';
-import { parseIntentKeywords } from '../../intent/replyIntentLists';
 import { atItem } from '../../shared/itemError';
 import { itemParameterReader } from '../../shared/itemParameterReader';
 import { buildMessage } from '../../shared/message';
 import type { OperationDefinition } from '../../shared/types';
 import { keyOutcome, readSendOnce, SendOnceRun } from '../../shared/sendOnce';
 import { postMessages } from './postMessages';
-import { dedupStoreFor } from '../../inbound/dedupStore';
-import { FINAL_FAILURES } from '../../inbound/deliveryStatus';
+import type { WaitOutcome } from './sendAndWaitWebhook';
 import {
-	normaliseEvent,
-	parseEventBody,
-	PayloadError,
-	rawBodyOf,
-} from '../../inbound/normaliseEvent';
-import { secretsMatch } from '../../inbound/verifyRequest';
-import {
-	repliedFromTextedNumber,
+	isHumanReview,
+	REVIEW_RESPONSE_TYPE,
 	reviewParameterReader,
 	reviewVerdict,
 	textedNumberParam,
 	withHumanReview,
 } from './humanReview';
+import { waitUrls } from './waitIdentity';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 
-/** The query parameter on the callback URL that carries this execution's secret. */
-export const CALLBACK_TOKEN_PARAM = 'mm_token';
+const showForLink = { show: { ...show, answerWith: ['link'] } };
 
-export type WaitOutcome = 'reply' | 'undelivered' | 'timeout' | 'skipped';
+const linkButtonFields: INodeProperties[] = [
+	{
+		displayName: 'Confirm Button Label',
+		name: 'confirmLabel',
+		type: 'string',
+		noDataExpression: true,
+		default: 'Confirm',
+		description: 'Its decision is <code>confirm</code>',
+		displayOptions: showForLink,
+	},
+	{
+		displayName: 'Cancel Button Label',
+		name: 'cancelLabel',
+		type: 'string',
+		noDataExpression: true,
+		default: 'Cancel',
+		description: 'Its decision is <code>cancel</code>',
+		displayOptions: showForLink,
+	},
+	{
+		displayName: 'Third Button Label',
+		name: 'thirdButtonLabel',
+		type: 'string',
+		noDataExpression: true,
+		default: '',
+		placeholder: 'e.g. Reschedule',
+		description:
+			'An optional third button. Its decision is the label in lower case, e.g. <code>reschedule</code>.',
+		displayOptions: showForLink,
+	},
+];
 
 export const description: INodeProperties[] = [
 	{
@@ -53,6 +71,30 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...messageFields(show, { forWait: true }),
+	{
+		displayName: 'Response Type',
+		name: 'answerWith',
+		type: 'options',
+		default: 'reply',
+		options: [
+			{
+				name: 'Reply',
+				value: 'reply',
+				description: 'The customer answers by SMS',
+			},
+			{
+				name: 'Link',
+				value: 'link',
+				description:
+					'The message ends with a link to a page with buttons; an SMS reply still counts',
+			},
+		],
+		description:
+			'How the customer answers. A link adds its length to the message, and works where the sender cannot receive replies.',
+		// The AI Agent's Human review answers by SMS only.
+		displayOptions: { show, hide: { responseType: [REVIEW_RESPONSE_TYPE] } },
+	},
+	...linkButtonFields,
 	{
 		displayName: 'Limit Wait Time',
 		name: 'limitWaitTime',
@@ -146,18 +188,6 @@ function waitUntil(this: IExecuteFunctions, now: number): Date {
 	return new Date(now + amount * (UNIT_MS[unit] ?? UNIT_MS.hours));
 }
 
-/**
- * The secret that authorises callbacks for one execution. Derived rather than stored: the resume
- * webhook can recompute it from the execution id in the URL and the credential, and a leaked
- * URL reveals nothing about the API secret.
- */
-export function callbackToken(apiSecret: string, executionId: string, nodeId: string): string {
-	return createHmac('sha256', apiSecret)
-		.update(`messagemedia-send-and-wait:${executionId}:${nodeId}`)
-		.digest('hex')
-		.slice(0, 40);
-}
-
 async function run(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -176,6 +206,20 @@ async function run(
 	const node = this.getNode();
 	const read = reviewParameterReader(this, node, itemParameterReader(this, node));
 	const message = buildMessage.call(this, 0, now, node, read);
+	const question = message.content;
+	const credentials = await this.getCredentials('messageMediaMessagingApi');
+	const apiSecret = String(credentials.apiSecret);
+	const wait = waitUrls.call(
+		this,
+		apiSecret,
+		textedNumberParam(apiSecret, message.destination_number),
+	);
+	message.callback_url = wait.callbackUrl;
+	if (!isHumanReview(node) && this.getNodeParameter('answerWith', 0, 'reply') === 'link') {
+		message.content = `${message.content}\n${wait.linkUrl}`;
+	}
+	if (this.getNodeParameter('resumeOnUndelivered', 0, true)) message.delivery_report = true;
+	// After the link is in: its length counts in the segments and against Maximum Segments.
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	applyCostAndTiming(this, this.getNode(), 0, message, options, now);
 	// The time limit counts from when the message goes out, which a send window can delay.
@@ -194,13 +238,6 @@ async function run(
 			},
 		);
 	}
-	const credentials = await this.getCredentials('messageMediaMessagingApi');
-	const token = callbackToken(String(credentials.apiSecret), this.getExecutionId(), node.id);
-	message.callback_url = this.getSignedResumeUrl({
-		[CALLBACK_TOKEN_PARAM]: token,
-		...textedNumberParam(String(credentials.apiSecret), message.destination_number),
-	});
-	if (this.getNodeParameter('resumeOnUndelivered', 0, true)) message.delivery_report = true;
 
 	const sendOnce = readSendOnce(this, options, 0);
 	const once = sendOnce ? await SendOnceRun.claim(this, [sendOnce], now) : undefined;
@@ -225,8 +262,11 @@ async function run(
 			decision: 'timeout',
 			messageId: accepted.message_id,
 			to: message.destination_number,
+			content: question,
 			metadata: message.metadata ?? {},
 			waitedUntil: waitTill === WAIT_INDEFINITELY ? null : waitTill.toISOString(),
+			// Which wait this is: the resume webhook answers only callbacks that name it.
+			waitId: wait.waitId,
 			...reviewVerdict(node, 'timeout'),
 		},
 		pairedItem: { item: 0 },
@@ -243,85 +283,3 @@ export const sendMessageAndWait: OperationDefinition = {
 	description: withHumanReview(description, show),
 	run,
 };
-
-/**
- * The resume webhook of Send and Wait for Reply, declared as n8n-nodes-base declares its own
- * send-and-wait webhooks. MessageMedia posts the reply and the delivery reports to the message's
- * callback_url, this execution's resume URL, which n8n routes here while the execution waits.
- * Nothing is registered at MessageMedia, so there is nothing to clean up when the workflow stops.
- */
-export const sendAndWaitWebhooks: IWebhookDescription[] = [
-	{
-		name: 'default',
-		httpMethod: 'POST',
-		responseMode: 'onReceived',
-		responseData: '',
-		path: '={{ $nodeId }}',
-		restartWebhook: true,
-		isFullPath: true,
-	},
-];
-
-// One resume per execution even when MessageMedia retries a reply before n8n marks it running.
-const RESUME_WINDOW_MS = 24 * 3_600_000;
-
-function executionIdFromUrl(url: string, nodeId: string): string | undefined {
-	const segments = url.split('?')[0].split('/').filter(Boolean);
-	const index = segments.lastIndexOf(nodeId);
-	return index > 0 ? decodeURIComponent(segments[index - 1]) : undefined;
-}
-
-function reply(this: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	this.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
-/**
- * Decides what a callback from MessageMedia does to the waiting execution: a reply resumes it,
- * a final delivery failure resumes it when Resume on Undelivered is on, anything else is
- * acknowledged so MessageMedia stops retrying, and the execution keeps waiting.
- */
-export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const node = this.getNode();
-	const request = this.getRequestObject();
-	const query = (this.getQueryData() ?? {}) as IDataObject;
-	const executionId =
-		executionIdFromUrl(request.originalUrl ?? request.url ?? '', node.id) ?? this.getExecutionId();
-	const credentials = await this.getCredentials('messageMediaMessagingApi');
-	const expected = callbackToken(String(credentials.apiSecret), executionId, node.id);
-	if (!secretsMatch(String(query[CALLBACK_TOKEN_PARAM] ?? ''), expected)) {
-		return reply.call(this, 401, { error: 'Unauthorized' });
-	}
-
-	try {
-		const { event } = normaliseEvent(parseEventBody(rawBodyOf(request).toString('utf8')), {
-			keywords: parseIntentKeywords(this.getNodeParameter('keywords', {}) as IDataObject),
-		});
-		const resumeOnUndelivered = this.getNodeParameter('resumeOnUndelivered', true) as boolean;
-		let outcome: WaitOutcome | undefined;
-		if (event.event === 'reply' || event.event === 'opt_out') outcome = 'reply';
-		else if (resumeOnUndelivered && FINAL_FAILURES.includes(event.status)) outcome = 'undelivered';
-		if (!outcome) return reply.call(this, 200, { status: 'waiting', event: event.eventName });
-		if (
-			outcome === 'reply' &&
-			!repliedFromTextedNumber(query, String(credentials.apiSecret), event.from)
-		) {
-			return reply.call(this, 200, { status: 'ignored', reason: 'not the number texted' });
-		}
-
-		const resumed = dedupStoreFor(this.getWorkflow().id ?? '', node.id, 'send-and-wait');
-		if (!resumed.claim(executionId, RESUME_WINDOW_MS)) {
-			return reply.call(this, 200, { status: 'already resumed' });
-		}
-		// One field to branch on with a single Switch: the reply's intent, or the outcome.
-		const decision = outcome === 'reply' ? (event.intent ?? 'other') : outcome;
-		const json = { outcome, decision, ...event, ...reviewVerdict(node, decision, event.text) };
-		return { workflowData: [[{ json, pairedItem: { item: 0 } }]] };
-	} catch (error) {
-		if (error instanceof PayloadError) {
-			return reply.call(this, 400, { error: `Not a MessageMedia callback: ${error.message}` });
-		}
-		// A NodeOperationError passes through unchanged; anything else keeps its message.
-		throw new NodeOperationError(node, error as Error);
-	}
-}
