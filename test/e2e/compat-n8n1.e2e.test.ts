@@ -123,33 +123,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 	});
 
 	it('Send and Wait resumes on a reply and refuses a wrong mm_token', async () => {
-		await env.sandbox.reset();
-		const webhookId = uniqueWebhookId();
-		const hookPath = `compat-booking-${webhookId.slice(-12)}`;
-		const { id: workflowId, url } = await publishWebhookWorkflow(
-			env,
-			bookingWorkflow({
-				path: hookPath,
-				webhookId,
-				resumeAmount: 1,
-				resumeUnit: 'hours',
-				credential: env.credentialRef.messageMediaMessagingApi,
-			}),
-			hookPath,
-		);
-		const booked = await http('POST', url, {
-			phone: CUSTOMER,
-			name: 'Ann',
-			when: 'Tuesday 10:00',
-			appointmentId: 'A-1',
-		});
-		expect(booked.status).toBe(200);
-
-		// 1.x's public API does not list waiting executions; the harness asks /rest for them.
-		const [waiting] = await env.n8n.api.waitForExecutions(workflowId, 1, {
-			status: 'waiting',
-			timeoutMs: 60_000,
-		});
+		const { workflowId, waiting } = await bookAndWait(bookingWorkflow, 'A-1');
 		const [message] = await pollUntil(
 			'the message Send and Wait sent',
 			() => env.sandbox.messages(),
@@ -201,7 +175,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 		await env.n8n.api.deactivate(workflowId);
 	});
 
-	/** Publishes a booking workflow variant, books A-<n>, and answers its waiting execution. */
+	/** Publishes a booking workflow variant, books `appointmentId`, and answers its waiting execution. */
 	async function bookAndWait(build: typeof bookingWorkflow, appointmentId: string) {
 		await env.sandbox.reset({ retryDelayScale: 0.2 });
 		const webhookId = uniqueWebhookId();
@@ -224,6 +198,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 			appointmentId,
 		});
 		expect(booked.status).toBe(200);
+		// 1.x's public API does not list waiting executions; the harness asks /rest for them.
 		const [waiting] = await env.n8n.api.waitForExecutions(workflowId, 1, {
 			status: 'waiting',
 			timeoutMs: 60_000,
