@@ -406,3 +406,24 @@ describe('Send Once on Send and Wait for Reply', () => {
 		expect(third.output[0][0].json.skipped).toBe(true);
 	});
 });
+
+describe('Send Once on Send and Wait for Reply: remembered from the send', () => {
+	it('a skip days later does not extend the key', async () => {
+		const params = {
+			resource: 'message',
+			operation: SEND_AND_WAIT_OPERATION,
+			destination: '+61491570156',
+			content: 'Reply YES to confirm, NO to cancel',
+			options: { sendOnce: { settings: { key: 'APT-8-confirm' } } },
+		};
+		const requests = acceptSends(2);
+		const sentAt = now;
+		await executeActionNode({ parameters: params }, [{}]);
+		now = sentAt + 2 * DAY;
+		const skipped = await executeActionNode({ parameters: params }, [{}]);
+		expect(skipped.output[0][0].json.skipped).toBe(true);
+		now = sentAt + 4 * DAY;
+		await executeActionNode({ parameters: params }, [{}]);
+		expect(requests).toHaveLength(2);
+	});
+});

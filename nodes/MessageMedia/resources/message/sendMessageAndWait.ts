@@ -243,7 +243,9 @@ async function run(
 	const once = sendOnce ? await SendOnceRun.claim(this, [sendOnce], now) : undefined;
 	const skipped = once?.skipped.get(0);
 	if (once && skipped) {
-		// Nothing was sent, so there is no reply to wait for.
+		// Nothing was sent, so there is no reply to wait for. Settling still clears what the check
+		// recorded after the key's send, so the key is remembered from its send.
+		await once.settle(() => 'notSent');
 		this.addExecutionHints(...once.hints());
 		const json = { outcome: 'skipped', decision: 'skipped', to: message.destination_number };
 		return [{ json: { ...json, ...skipped }, pairedItem: { item: 0 } }];
