@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { DEMO_CREDENTIALS, SandboxHandle, startSandbox } from '../sandbox';
-import { isPortFree, portHolder, PortHolder } from './demo/ports';
+import { portHolder, PortHolder } from './demo/ports';
 import { playReply } from './demo/reply';
 import { defaultStateDir, DemoLock, DemoState } from './demo/state';
 import {
@@ -29,6 +29,7 @@ import {
 	scriptedModelCredentialData,
 	startN8n,
 } from './n8n/n8n';
+import { isPortFree } from './n8n/ports';
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
@@ -152,23 +153,13 @@ function describeHolder(
 			`in its terminal (or \`kill ${lock.pid}\`) and start again.`
 		);
 	}
-	if (holder.demoPid) {
-		return (
-			`Port ${port} is taken by another MessageMedia demo (npm start pid ${holder.demoPid}, ` +
-			`its ${holder.kind === 'sandbox' ? 'sandbox' : 'n8n'}); stop it with Ctrl-C in its terminal ` +
-			`(or \`kill ${holder.demoPid}\`), or choose other ports: \`${portsHint}\`.`
-		);
-	}
 	const what =
-		holder.kind === 'n8n'
+		holder === 'n8n'
 			? 'an n8n this demo did not start'
-			: holder.kind === 'sandbox'
+			: holder === 'sandbox'
 				? 'a MessageMedia sandbox this demo did not start'
 				: 'another program';
-	const who = holder.pid
-		? ` (pid ${holder.pid}${holder.command ? `: ${holder.command}` : ''})`
-		: '';
-	return `Port ${port} is taken by ${what}${who}; stop it, or choose other ports: \`${portsHint}\`.`;
+	return `Port ${port} is taken by ${what}; stop it, or choose other ports: \`${portsHint}\`.`;
 }
 
 /** Refuses when the folder is in use or a port is taken; claims the folder otherwise. */
@@ -179,7 +170,7 @@ async function claimFolderAndPorts(args: Args, state: DemoState): Promise<void> 
 			(p) => p === running.port || p === running.sandboxPort,
 		);
 		if (taken) {
-			throw new Refusal(describeHolder(taken, { kind: 'unknown' }, { ...running, dir: state.dir }));
+			throw new Refusal(describeHolder(taken, 'unknown', { ...running, dir: state.dir }));
 		}
 		throw new Refusal(
 			`This demo is already running from ${state.dir} (npm start pid ${running.pid}, editor ` +
@@ -378,110 +369,145 @@ async function reregisterTriggers(n8n: N8nInstance, sandboxUrl: string): Promise
 	}
 }
 
+/** What is running, for the shutdown: filled in as the demo starts. */
+interface Running {
+	sandbox?: SandboxHandle;
+	n8n?: N8nInstance;
+}
+
 async function main(): Promise<number> {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.reply !== undefined) return reply(args);
 
 	const state = new DemoState(args.stateDir);
-	if (args.fresh) {
-		const running = state.runningDemo();
-		if (running) {
-			throw new Refusal(
-				`Cannot start over while the demo runs from ${state.dir} (npm start pid ${running.pid}): stop it with Ctrl-C in its terminal (or \`kill ${running.pid}\`) first.`,
-			);
-		}
-		const contents = state.describeContents();
-		if (contents.length) {
-			say(`--fresh: deleting ${state.dir}: ${contents.join(', ')}.`);
-			state.wipe();
-		} else say(`--fresh: ${state.dir} holds nothing yet; starting from scratch.`);
-	}
+	if (args.fresh) startOver(state);
 	state.secure();
 	await claimFolderAndPorts(args, state);
 
-	let sandbox: SandboxHandle | undefined;
-	let n8n: N8nInstance | undefined;
+	const running: Running = {};
+	stopOnSignals(running, state);
+	try {
+		await runDemo(args, state, running);
+		return -1; // keep running until Ctrl-C
+	} catch (error) {
+		console.error(error instanceof Refusal ? error.message : error);
+		await stopAll(running, state);
+		return 1;
+	}
+}
+
+/** --fresh: deletes the folder, unless a demo runs from it. */
+function startOver(state: DemoState): void {
+	const running = state.runningDemo();
+	if (running) {
+		throw new Refusal(
+			`Cannot start over while the demo runs from ${state.dir} (npm start pid ${running.pid}): stop it with Ctrl-C in its terminal (or \`kill ${running.pid}\`) first.`,
+		);
+	}
+	const contents = state.describeContents();
+	if (contents.length) {
+		say(`--fresh: deleting ${state.dir}: ${contents.join(', ')}.`);
+		state.wipe();
+	} else say(`--fresh: ${state.dir} holds nothing yet; starting from scratch.`);
+}
+
+async function stopAll(running: Running, state: DemoState): Promise<void> {
+	await running.n8n?.stop().catch(() => {});
+	await running.sandbox?.close().catch(() => {});
+	state.release();
+}
+
+/** Ctrl-C (or SIGTERM) stops n8n and the sandbox once, keeping the folder. */
+function stopOnSignals(running: Running, state: DemoState): void {
 	let stopping = false;
-	const shutdown = async (code: number) => {
+	const shutdown = async () => {
 		if (stopping) return;
 		stopping = true;
 		say('stopping n8n and the sandbox…');
-		await n8n?.stop().catch(() => {});
-		await sandbox?.close().catch(() => {});
-		state.release();
-		if (code === 0) say(`stopped; your workflows and executions are kept in ${state.dir}.`);
-		process.exit(code);
+		await stopAll(running, state);
+		say(`stopped; your workflows and executions are kept in ${state.dir}.`);
+		process.exit(0);
 	};
-	process.on('SIGINT', () => void shutdown(0));
-	process.on('SIGTERM', () => void shutdown(0));
+	process.on('SIGINT', () => void shutdown());
+	process.on('SIGTERM', () => void shutdown());
+}
 
+/** Builds, starts the sandbox and n8n, sets up the credential and examples, prints the banner. */
+async function runDemo(args: Args, state: DemoState, running: Running): Promise<void> {
+	if (args.build) {
+		say('building the package (npm run build)…');
+		execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+	}
+	// Everything written from here on (n8n's database, key and log) is for the owner's eyes only.
+	process.umask(0o077);
+	const sandbox = (running.sandbox = await startDemoSandbox(args));
+	say(`sandbox listening on ${sandbox.url}`);
+	const n8n = (running.n8n = await startDemoN8n(args, state));
+	state.secure();
+
+	const credential = await upsertCredential(
+		n8n,
+		args,
+		sandbox.url,
+		state.readRecord().credentialId,
+	);
+	const model = await upsertModelCredential(n8n, sandbox.url);
+	const workflows = await importOnce(n8n, state, credential, model, args.activate);
+	await reregisterTriggers(n8n, sandbox.url);
+	const editor = `http://localhost:${n8n.port}`;
+	const reminders = workflows.find((w) => w.file === REMINDERS_FILE);
+	const remindersUrl = reminders ? `${editor}/workflow/${reminders.id}` : editor;
+	state.updateLock({
+		pid: process.pid,
+		port: args.port,
+		sandboxPort: args.sandboxPort,
+		editorUrl: editor,
+		sandboxUrl: sandbox.url,
+		remindersUrl,
+		startedAt: new Date().toISOString(),
+	});
+	printBanner({ args, n8n, sandbox, state, credential, workflows, editor, remindersUrl });
+	listenForReplies(sandbox.url, remindersUrl);
+}
+
+/** Refuses, naming the holder, when the port was taken since the check. */
+async function refuseIfTaken(args: Args, port: number): Promise<void> {
+	const holder = await portHolder(port);
+	if (!holder) return;
+	portsHint = await suggestPorts(args, false);
+	throw new Refusal(describeHolder(port, holder, undefined));
+}
+
+async function startDemoSandbox(args: Args): Promise<SandboxHandle> {
 	try {
-		if (args.build) {
-			say('building the package (npm run build)…');
-			execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+		return await startSandbox({ port: args.sandboxPort, host: '127.0.0.1', quiet: true });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+			await refuseIfTaken(args, args.sandboxPort);
 		}
-		// Everything written from here on (n8n's database, key and log) is for the owner's eyes only.
-		process.umask(0o077);
+		throw error;
+	}
+}
 
-		try {
-			sandbox = await startSandbox({ port: args.sandboxPort, host: '127.0.0.1', quiet: true });
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-			const holder = await portHolder(args.sandboxPort);
-			portsHint = await suggestPorts(args, false);
-			throw new Refusal(describeHolder(args.sandboxPort, holder ?? { kind: 'unknown' }, undefined));
-		}
-		say(`sandbox listening on ${sandbox.url}`);
-		say('starting n8n (progress below)…');
-		n8n = await startN8n({
+/**
+ * Starts n8n on the port checked free just before: one bound there meanwhile makes ours exit with
+ * EADDRINUSE, which is then reported as a taken port.
+ */
+async function startDemoN8n(args: Args, state: DemoState): Promise<N8nInstance> {
+	await refuseIfTaken(args, args.port);
+	say('starting n8n (progress below)…');
+	try {
+		return await startN8n({
 			port: args.port,
 			userFolder: state.dir,
-			// Linux names the listener; elsewhere the port check above has to do.
-			isOwnServer: async (pid) => {
-				const holder = await portHolder(args.port);
-				return !!holder && (holder.pid === undefined || holder.pid === pid);
-			},
 			install: 'link',
 			log: args.verbose ? 'inherit' : 'file',
 			logLevel: args.verbose ? 'info' : 'warn',
 			onProgress: say,
-		}).catch(async (error) => {
-			const holder = await portHolder(args.port);
-			if (holder && holder.pid !== undefined) {
-				portsHint = await suggestPorts(args, false);
-				throw new Refusal(describeHolder(args.port, holder, undefined));
-			}
-			throw error;
 		});
-		state.secure();
-
-		const record = state.readRecord();
-		const credential = await upsertCredential(n8n, args, sandbox.url, record.credentialId);
-		const model = await upsertModelCredential(n8n, sandbox.url);
-		const workflows = await importOnce(n8n, state, credential, model, args.activate);
-		await reregisterTriggers(n8n, sandbox.url);
-		const editor = `http://localhost:${n8n.port}`;
-		const reminders = workflows.find((w) => w.file === REMINDERS_FILE);
-		const remindersUrl = reminders ? `${editor}/workflow/${reminders.id}` : editor;
-		state.updateLock({
-			pid: process.pid,
-			port: args.port,
-			sandboxPort: args.sandboxPort,
-			editorUrl: editor,
-			sandboxUrl: sandbox.url,
-			remindersUrl,
-			startedAt: new Date().toISOString(),
-		});
-		printBanner({ args, n8n, sandbox, state, credential, workflows, editor, remindersUrl });
-		listenForReplies(sandbox.url, remindersUrl);
-		return -1; // keep running until Ctrl-C
 	} catch (error) {
-		if (error instanceof Refusal) console.error(error.message);
-		else console.error(error);
-		await n8n?.stop().catch(() => {});
-		await sandbox?.close().catch(() => {});
-		state.release();
-		return 1;
+		await refuseIfTaken(args, args.port);
+		throw error;
 	}
 }
 

@@ -5,134 +5,177 @@ import { SendCell } from './send-bench';
 import { fmtMs, fmtNum, round } from './stats';
 import { triggerMarkdown, triggerTargets } from './trigger-report';
 
+/** One part of the report: its lines, or none when the run did not measure it. */
+type Section = (results: BenchResults) => string[];
+
+/** The report's parts in order; a new benchmark adds its own section here. */
+const SECTIONS: Section[] = [
+	header,
+	sendSection,
+	realSendSection,
+	(results) => {
+		const lines: string[] = [];
+		triggerMarkdown(results, lines);
+		return lines;
+	},
+	handlerSection,
+	pagingSection,
+	retrySection,
+	targetsSection,
+];
+
 export function markdown(results: BenchResults): string {
-	const L: string[] = [];
-	const t = (cells: (string | number)[]) => L.push(`| ${cells.join(' | ')} |`);
-	L.push(`# Benchmark results (${results.mode})`);
-	L.push('');
-	L.push(
-		`${results.finishedAt} · ${results.machine.cpus}× ${results.machine.cpuModel} · load average at start ${results.machine.loadAverageAtStart.join(', ')} · node ${results.machine.node}. Medians (± half the min–max spread as % of the median). See [bench/README.md](../README.md) for method and findings.`,
-	);
-	L.push('');
-	L.push("## 1. Send throughput, direct (our execute in n8n-core's ExecuteContext)");
-	L.push('');
-	t([
-		'N',
-		'latency',
-		'batched',
-		'requests (batched)',
-		'per-item',
-		'floor',
-		'per-item ÷ batched',
-		'batched ÷ floor',
-		'CPU/msg batched',
-		'CPU/msg literal params',
-		'CPU/msg floor',
-		'peak RSS / heap growth',
+	return SECTIONS.flatMap((section) => section(results)).join('\n');
+}
+
+/** A markdown table, then a blank line. */
+function table(head: string[], rows: Array<Array<string | number>>): string[] {
+	const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+	return [line(head), line(head.map(() => '---')), ...rows.map(line), ''];
+}
+
+function header(results: BenchResults): string[] {
+	const { machine } = results;
+	return [
+		`# Benchmark results (${results.mode})`,
+		'',
+		`${results.finishedAt} · ${machine.cpus}× ${machine.cpuModel} · load average at start ${machine.loadAverageAtStart.join(', ')} · node ${machine.node}. Medians (± half the min–max spread as % of the median). See [bench/README.md](../README.md) for method and findings.`,
+		'',
+	];
+}
+
+function sendSection(results: BenchResults): string[] {
+	const rows = (results.send as SendCell[]).map((c) => [
+		c.n.toLocaleString('en-US'),
+		`${c.latencyMs} ms`,
+		fmtMs(c.batched.wallMs),
+		`${[...new Set(c.batched.requests)].join('/')} (⌈N/100⌉ = ${Math.ceil(c.n / 100)})`,
+		`${fmtMs(c.perItem.wallMs)}${c.perItem.extrapolated ? ` ᵉ (${c.perItem.measuredItems} measured)` : ''}`,
+		fmtMs(c.floor.wallMs),
+		`${c.ratios.perItemOverBatched}×`,
+		`${c.ratios.batchedOverFloor}×`,
+		`${fmtNum(c.batched.cpuUsPerMsg.median)} µs`,
+		c.batchedLiteral ? `${fmtNum(c.batchedLiteral.cpuUsPerMsg.median)} µs` : '–',
+		`${fmtNum(c.floor.cpuUsPerMsg.median)} µs`,
+		`${fmtNum(c.batched.rssMB.max)} / ${fmtNum(c.batched.heapMB.max)} MB`,
 	]);
-	t(Array(12).fill('---'));
-	for (const c of results.send as SendCell[]) {
-		t([
+	return [
+		"## 1. Send throughput, direct (our execute in n8n-core's ExecuteContext)",
+		'',
+		...table(
+			[
+				'N',
+				'latency',
+				'batched',
+				'requests (batched)',
+				'per-item',
+				'floor',
+				'per-item ÷ batched',
+				'batched ÷ floor',
+				'CPU/msg batched',
+				'CPU/msg literal params',
+				'CPU/msg floor',
+				'peak RSS / heap growth',
+			],
+			rows,
+		),
+		'ᵉ extrapolated linearly from the measured prefix (per-item requests are sequential, so time is linear in N).',
+		'',
+	];
+}
+
+function realSendSection(results: BenchResults): string[] {
+	if (!results.realSend) return [];
+	const rows = results.realSend.map((c) => {
+		const direct = (results.send as SendCell[]).find(
+			(s) => s.n === c.n && s.latencyMs === c.latencyMs,
+		);
+		return [
 			c.n.toLocaleString('en-US'),
 			`${c.latencyMs} ms`,
-			fmtMs(c.batched.wallMs),
-			`${[...new Set(c.batched.requests)].join('/')} (⌈N/100⌉ = ${Math.ceil(c.n / 100)})`,
-			`${fmtMs(c.perItem.wallMs)}${c.perItem.extrapolated ? ` ᵉ (${c.perItem.measuredItems} measured)` : ''}`,
-			fmtMs(c.floor.wallMs),
-			`${c.ratios.perItemOverBatched}×`,
-			`${c.ratios.batchedOverFloor}×`,
-			`${fmtNum(c.batched.cpuUsPerMsg.median)} µs`,
-			c.batchedLiteral ? `${fmtNum(c.batchedLiteral.cpuUsPerMsg.median)} µs` : '–',
-			`${fmtNum(c.floor.cpuUsPerMsg.median)} µs`,
-			`${fmtNum(c.batched.rssMB.max)} / ${fmtNum(c.batched.heapMB.max)} MB`,
-		]);
-	}
-	L.push('');
-	L.push(
-		'ᵉ extrapolated linearly from the measured prefix (per-item requests are sequential, so time is linear in N).',
-	);
-	L.push('');
-	if (results.realSend) {
-		L.push('## 1b. Send throughput through the real n8n (Webhook → Split Out → MessageMedia Send)');
-		L.push('');
-		t([
-			'N',
-			'latency',
-			'execution (startedAt→stoppedAt)',
-			'Send node (runData executionTime)',
-			'Split Out',
-			'POST → stopped',
-			'requests',
-			'direct batched (same N)',
-			'n8n overhead on Send',
-		]);
-		t(Array(9).fill('---'));
-		for (const c of results.realSend) {
-			const direct = (results.send as SendCell[]).find(
-				(s) => s.n === c.n && s.latencyMs === c.latencyMs,
-			);
-			t([
-				c.n.toLocaleString('en-US'),
-				`${c.latencyMs} ms`,
-				fmtMs(c.executionMs),
-				fmtMs(c.sendNodeMs),
-				fmtMs(c.splitOutMs),
-				fmtMs(c.endToEndMs),
-				[...new Set(c.requests)].join('/'),
-				direct ? fmtMs(direct.batched.wallMs) : '–',
-				direct ? `${round(c.sendNodeMs.median / direct.batched.wallMs.median, 2)}×` : '–',
-			]);
-		}
-		L.push('');
-	}
-	triggerMarkdown(results, L);
-	if (results.handler) {
-		const h = results.handler;
-		L.push(
-			`Our \`webhook()\` in-process (${h.iterations.toLocaleString('en-US')} calls, webhookContext): median **${fmtNum(h.medianUs)} µs**, p90 ${fmtNum(h.p90Us)} µs, p99 ${fmtNum(h.p99Us)} µs; CPU ${fmtNum(h.cpuUsPerCall)} µs/call including context construction.${h.shareOfLatency !== undefined ? ` Share of the trigger's median end-to-end latency: **${(h.shareOfLatency * 100).toFixed(2)}%**.` : ''}`,
-		);
-		L.push('');
-	}
-	if (results.paging) {
-		const p = results.paging;
-		L.push(
-			`## 3. Paging (${p.count.toLocaleString('en-US')} replies, ${p.count.toLocaleString('en-US')} webhooks)`,
-		);
-		L.push('');
-		t(['Get Many', 'items returned', 'requests', 'minimum', 'time']);
-		t(Array(5).fill('---'));
-		t([
-			'Webhooks (page_size 100)',
-			p.webhooks.returned,
-			p.webhooks.requests,
-			`${p.webhooks.minimum} if the total were known; ${p.webhooks.minimumWithoutTotal} without it (the API gives no total)`,
-			`${fmtNum(p.webhooks.wallMs)} ms`,
-		]);
-		t([
-			'Replies (not paged)',
-			p.replies.returned,
-			p.replies.requests,
-			`1 GET returns the oldest 100 unconfirmed; reading all ${p.count} needs ${p.replies.minimumToReadAll.gets} GETs + ${p.replies.minimumToReadAll.confirms} confirms`,
-			`${fmtNum(p.replies.wallMs)} ms`,
-		]);
-		L.push('');
-	}
-	if (results.retry) {
-		L.push('## 4. Retry under 429 (20% of POST /v1/messages answer 429, Retry-After: 1)');
-		L.push('');
-		t([
-			'N',
-			'time',
-			'POST requests',
-			'429s',
-			'202s',
-			'accepted',
-			'distinct messages',
-			'failed items',
-		]);
-		t(Array(8).fill('---'));
-		for (const r of results.retry) {
-			t([
+			fmtMs(c.executionMs),
+			fmtMs(c.sendNodeMs),
+			fmtMs(c.splitOutMs),
+			fmtMs(c.endToEndMs),
+			[...new Set(c.requests)].join('/'),
+			direct ? fmtMs(direct.batched.wallMs) : '–',
+			direct ? `${round(c.sendNodeMs.median / direct.batched.wallMs.median, 2)}×` : '–',
+		];
+	});
+	return [
+		'## 1b. Send throughput through the real n8n (Webhook → Split Out → MessageMedia Send)',
+		'',
+		...table(
+			[
+				'N',
+				'latency',
+				'execution (startedAt→stoppedAt)',
+				'Send node (runData executionTime)',
+				'Split Out',
+				'POST → stopped',
+				'requests',
+				'direct batched (same N)',
+				'n8n overhead on Send',
+			],
+			rows,
+		),
+	];
+}
+
+function handlerSection(results: BenchResults): string[] {
+	const h = results.handler;
+	if (!h) return [];
+	return [
+		`Our \`webhook()\` in-process (${h.iterations.toLocaleString('en-US')} calls, webhookContext): median **${fmtNum(h.medianUs)} µs**, p90 ${fmtNum(h.p90Us)} µs, p99 ${fmtNum(h.p99Us)} µs; CPU ${fmtNum(h.cpuUsPerCall)} µs/call including context construction.${h.shareOfLatency !== undefined ? ` Share of the trigger's median end-to-end latency: **${(h.shareOfLatency * 100).toFixed(2)}%**.` : ''}`,
+		'',
+	];
+}
+
+function pagingSection(results: BenchResults): string[] {
+	const p = results.paging;
+	if (!p) return [];
+	return [
+		`## 3. Paging (${p.count.toLocaleString('en-US')} replies, ${p.count.toLocaleString('en-US')} webhooks)`,
+		'',
+		...table(
+			['Get Many', 'items returned', 'requests', 'minimum', 'time'],
+			[
+				[
+					'Webhooks (page_size 100)',
+					p.webhooks.returned,
+					p.webhooks.requests,
+					`${p.webhooks.minimum} if the total were known; ${p.webhooks.minimumWithoutTotal} without it (the API gives no total)`,
+					`${fmtNum(p.webhooks.wallMs)} ms`,
+				],
+				[
+					'Replies (not paged)',
+					p.replies.returned,
+					p.replies.requests,
+					`1 GET returns the oldest 100 unconfirmed; reading all ${p.count} needs ${p.replies.minimumToReadAll.gets} GETs + ${p.replies.minimumToReadAll.confirms} confirms`,
+					`${fmtNum(p.replies.wallMs)} ms`,
+				],
+			],
+		),
+	];
+}
+
+function retrySection(results: BenchResults): string[] {
+	if (!results.retry) return [];
+	return [
+		'## 4. Retry under 429 (20% of POST /v1/messages answer 429, Retry-After: 1)',
+		'',
+		...table(
+			[
+				'N',
+				'time',
+				'POST requests',
+				'429s',
+				'202s',
+				'accepted',
+				'distinct messages',
+				'failed items',
+			],
+			results.retry.map((r) => [
 				r.n.toLocaleString('en-US'),
 				`${fmtNum(r.wallMs / 1000)} s`,
 				r.requests,
@@ -141,19 +184,21 @@ export function markdown(results: BenchResults): string {
 				r.accepted,
 				r.distinctContents,
 				r.failure ? `run failed: ${r.failure}` : r.errors,
-			]);
-		}
-		L.push('');
-	}
-	if (results.targets) {
-		L.push('## Targets');
-		L.push('');
-		t(['target', 'measured', 'met?']);
-		t(['---', '---', '---']);
-		for (const x of results.targets) t([x.target, x.measured, x.met ? 'yes' : '**no**']);
-		L.push('');
-	}
-	return L.join('\n');
+			]),
+		),
+	];
+}
+
+function targetsSection(results: BenchResults): string[] {
+	if (!results.targets) return [];
+	return [
+		'## Targets',
+		'',
+		...table(
+			['target', 'measured', 'met?'],
+			results.targets.map((x) => [x.target, x.measured, x.met ? 'yes' : '**no**']),
+		),
+	];
 }
 
 export function targets(results: BenchResults, config: BenchConfig) {

@@ -95,12 +95,6 @@ export interface StartN8nOptions {
 	readyUrl?: string;
 	/** Owner setup, login and API key once ready. Default: true for 'start', false otherwise. */
 	setup?: boolean;
-	/**
-	 * An extra readiness condition, given the pid of the n8n process: `npm start` checks that this
-	 * pid holds the port, so that another n8n already listening there is never set up, imported
-	 * into or reported on (ours then exits with EADDRINUSE instead).
-	 */
-	isOwnServer?: (pid: number) => Promise<boolean>;
 }
 
 export interface N8nInstance {
@@ -133,94 +127,151 @@ export interface N8nInstance {
 	restart(opts?: { hard?: boolean }): Promise<void>;
 }
 
+/** Where an n8n runs: its port, its URLs and its user folder (and whether startN8n created it). */
+interface Site {
+	port: number;
+	baseUrl: string;
+	/** With a trailing slash. */
+	webhookUrl: string;
+	userFolder: string;
+	ownFolder: boolean;
+}
+
 /** Installs the runtime if needed, then starts n8n with the package loaded and an owner + API key. */
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
 	const progress = options.onProgress ?? (() => {});
 	const runtime = await ensureRuntime(options.line ?? selectedLine());
-	const port = options.port ?? (await freePort());
-	const ownFolder = !options.userFolder;
-	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-mm-user-'));
-	fs.mkdirSync(userFolder, { recursive: true });
-	const baseUrl = `http://127.0.0.1:${port}`;
-	let webhookUrl = options.webhookUrl ?? `${baseUrl}/`;
-	if (!webhookUrl.endsWith('/')) webhookUrl += '/';
-
+	const site = await siteFor(options);
 	const install = options.install ?? 'link';
 	if (install !== 'none') {
-		progress(`staging ${PACKAGE_NAME} (${install}) in ${userFolder}/.n8n/nodes`);
-		await stagePackage(options.packageDir ?? REPO_ROOT, userFolder, install, runtime);
+		progress(`staging ${PACKAGE_NAME} (${install}) in ${site.userFolder}/.n8n/nodes`);
+		await stagePackage(options.packageDir ?? REPO_ROOT, site.userFolder, install, runtime);
 	}
-
-	const command = options.command ?? 'start';
-	const setup = options.setup ?? command === 'start';
-	const readyUrl =
-		options.readyUrl ??
-		(command === 'start' ? `${baseUrl}/rest/settings` : `${baseUrl}/healthz/readiness`);
-	const logMode = options.log ?? 'file';
-	const logFile = logMode === 'file' ? path.join(userFolder, 'n8n.log') : undefined;
-	const n8n = new N8nProcess({
-		runtime,
-		command,
-		args: options.args ?? [],
-		cwd: userFolder,
-		env: await n8nEnvironment({
-			runtime,
-			userFolder,
-			port,
-			baseUrl,
-			webhookUrl,
-			logLevel: options.logLevel ?? 'info',
-			extra: options.env,
-		}),
-		logMode,
-		logFile,
-	});
-
-	const api = new N8nApi(baseUrl, '', runtime.line);
+	const n8n = await n8nProcess(options, runtime, site);
+	const api = new N8nApi(site.baseUrl, '', runtime.line);
 	const owner = { ...DEFAULT_OWNER, ...options.owner };
-	let state: HarnessState | undefined = readHarnessState(userFolder);
-
+	let state = readHarnessState(site.userFolder);
 	const boot = async () => {
-		const started = Date.now();
-		n8n.spawn();
-		try {
-			await n8n.waitReady(readyUrl, {
-				timeoutMs: options.readyTimeoutMs ?? 300_000,
-				json: !options.readyUrl && command === 'start',
-				isOwnServer: options.isOwnServer,
-			});
-			if (setup)
-				state = await whileDatabaseWarmsUp(() => setUpOwner(api, userFolder, owner, progress));
-		} catch (error) {
-			await n8n.signal('SIGKILL', 0);
-			throw error;
-		}
-		progress(
-			`n8n ${command} ready on ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-		);
+		state = (await bootN8n(n8n, api, owner, options, site, progress)) ?? state;
 	};
 
 	progress(
 		`starting n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} ` +
-			`(${runtime.warm ? 'warm: already installed' : 'just installed'}) ${command} on ${baseUrl} ` +
-			`(user folder ${userFolder})`,
+			`(${runtime.warm ? 'warm: already installed' : 'just installed'}) ${options.command ?? 'start'} ` +
+			`on ${site.baseUrl} (user folder ${site.userFolder})`,
 	);
 	await boot();
+	return instanceHandle({ site, n8n, api, runtime, boot, owner, state: () => state });
+}
 
+async function siteFor(options: StartN8nOptions): Promise<Site> {
+	const port = options.port ?? (await freePort());
+	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-mm-user-'));
+	fs.mkdirSync(userFolder, { recursive: true });
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const webhookUrl = options.webhookUrl ?? `${baseUrl}/`;
 	return {
-		baseUrl,
 		port,
+		baseUrl,
+		webhookUrl: webhookUrl.endsWith('/') ? webhookUrl : `${webhookUrl}/`,
 		userFolder,
+		ownFolder: !options.userFolder,
+	};
+}
+
+async function n8nProcess(
+	options: StartN8nOptions,
+	runtime: N8nRuntime,
+	site: Site,
+): Promise<N8nProcess> {
+	const logMode = options.log ?? 'file';
+	return new N8nProcess({
+		runtime,
+		command: options.command ?? 'start',
+		args: options.args ?? [],
+		cwd: site.userFolder,
+		env: await n8nEnvironment({
+			runtime,
+			userFolder: site.userFolder,
+			port: site.port,
+			baseUrl: site.baseUrl,
+			webhookUrl: site.webhookUrl,
+			logLevel: options.logLevel ?? 'info',
+			extra: options.env,
+		}),
+		logMode,
+		logFile: logMode === 'file' ? path.join(site.userFolder, 'n8n.log') : undefined,
+	});
+}
+
+/**
+ * Spawns n8n and waits until it is ready, then sets up the owner when asked (what `start` serves).
+ * Returns the owner's login and API key when it set them up; kills n8n if any step fails.
+ */
+async function bootN8n(
+	n8n: N8nProcess,
+	api: N8nApi,
+	owner: typeof DEFAULT_OWNER,
+	options: StartN8nOptions,
+	site: Site,
+	progress: (message: string) => void,
+): Promise<HarnessState | undefined> {
+	const command = options.command ?? 'start';
+	const started = Date.now();
+	n8n.spawn();
+	let state: HarnessState | undefined;
+	try {
+		await n8n.waitReady(
+			options.readyUrl ??
+				(command === 'start'
+					? `${site.baseUrl}/rest/settings`
+					: `${site.baseUrl}/healthz/readiness`),
+			{
+				timeoutMs: options.readyTimeoutMs ?? 300_000,
+				json: !options.readyUrl && command === 'start',
+			},
+		);
+		if (options.setup ?? command === 'start') {
+			state = await whileDatabaseWarmsUp(() => setUpOwner(api, site.userFolder, owner, progress));
+		}
+	} catch (error) {
+		await n8n.signal('SIGKILL', 0);
+		throw error;
+	}
+	progress(
+		`n8n ${command} ready on ${site.baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+	);
+	return state;
+}
+
+function instanceHandle(o: {
+	site: Site;
+	n8n: N8nProcess;
+	api: N8nApi;
+	runtime: N8nRuntime;
+	boot: () => Promise<void>;
+	owner: typeof DEFAULT_OWNER;
+	state: () => HarnessState | undefined;
+}): N8nInstance {
+	const { site, n8n, boot, owner, state } = o;
+	const { webhookUrl } = site;
+	return {
+		baseUrl: site.baseUrl,
+		port: site.port,
+		userFolder: site.userFolder,
 		webhookUrl,
 		get apiKey() {
-			return state?.apiKey ?? '';
+			return state()?.apiKey ?? '';
 		},
 		get owner() {
-			return { email: state?.email ?? owner.email, password: state?.password ?? owner.password };
+			return {
+				email: state()?.email ?? owner.email,
+				password: state()?.password ?? owner.password,
+			};
 		},
-		api,
-		runtime,
-		logFile,
+		api: o.api,
+		runtime: o.runtime,
+		logFile: n8n.logFile,
 		get pid() {
 			return n8n.pid;
 		},
@@ -231,13 +282,13 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		kill9: () => n8n.signal('SIGKILL', 0),
 		async destroy() {
 			await n8n.signal('SIGTERM', 60_000);
-			if (ownFolder && !process.env.N8N_KEEP_USER_FOLDER) {
-				fs.rmSync(userFolder, { recursive: true, force: true });
+			if (site.ownFolder && !process.env.N8N_KEEP_USER_FOLDER) {
+				fs.rmSync(site.userFolder, { recursive: true, force: true });
 			}
 		},
 		async restart(opts = {}) {
 			await (opts.hard ? n8n.signal('SIGKILL', 0) : n8n.signal('SIGTERM', 60_000));
-			await waitPortFree(port);
+			await waitPortFree(site.port);
 			await boot();
 		},
 	};

@@ -1,6 +1,6 @@
 /**
  * Ports for the n8n processes the harness starts: a free one for each, never the same one twice in
- * a run, and a wait until a stopped process has let its port go.
+ * a run, whether one can be bound, and a wait until a stopped process has let its port go.
  */
 import * as net from 'net';
 
@@ -30,16 +30,17 @@ export async function freePort(): Promise<number> {
 	}
 }
 
+/** Whether 127.0.0.1:<port> can be bound now, tested by binding it: what n8n and the sandbox do. */
+export function isPortFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
 /** Resolves once nothing listens on `port` (or after the timeout: the next bind then says why). */
 export async function waitPortFree(port: number, timeoutMs = 15_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const free = await new Promise<boolean>((resolve) => {
-			const server = net.createServer();
-			server.once('error', () => resolve(false));
-			server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-		});
-		if (free || Date.now() > deadline) return;
-		await sleep(200);
-	}
+	while (!(await isPortFree(port)) && Date.now() <= deadline) await sleep(200);
 }

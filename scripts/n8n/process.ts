@@ -90,6 +90,10 @@ export class N8nProcess {
 
 	constructor(private readonly opts: N8nProcessOptions) {}
 
+	get logFile(): string | undefined {
+		return this.opts.logFile;
+	}
+
 	get pid(): number | undefined {
 		return this.child?.pid;
 	}
@@ -141,14 +145,7 @@ export class N8nProcess {
 	 * answers "n8n is starting up" as text before it is ready). Throws if n8n exits or at the
 	 * timeout, with the tail of its output. Returns the milliseconds waited.
 	 */
-	async waitReady(
-		url: string,
-		opts: {
-			timeoutMs: number;
-			json: boolean;
-			isOwnServer?: (pid: number) => Promise<boolean>;
-		},
-	): Promise<number> {
+	async waitReady(url: string, opts: { timeoutMs: number; json: boolean }): Promise<number> {
 		const started = Date.now();
 		let gone = false;
 		void this.exited.then(() => (gone = true));
@@ -162,13 +159,7 @@ export class N8nProcess {
 			try {
 				const res = await fetch(url);
 				const text = await res.text();
-				const pid = this.child?.pid;
-				if (
-					res.ok &&
-					(!opts.json || text.startsWith('{')) &&
-					(!opts.isOwnServer || (!!pid && (await opts.isOwnServer(pid))))
-				)
-					return Date.now() - started;
+				if (res.ok && (!opts.json || text.startsWith('{'))) return Date.now() - started;
 			} catch {
 				// not listening yet
 			}

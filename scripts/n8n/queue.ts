@@ -235,148 +235,215 @@ export async function countRedisKeys(host: string, port: number, prefix: string)
 	return stdout.split('\n').filter(Boolean).length;
 }
 
+/** Where a cluster keeps its state: its own database and its own Redis key prefix. */
+interface ClusterStores {
+	id: string;
+	database: string;
+	redisPrefix: string;
+	pg: { host: string; port: number; user: string };
+	redis: { host: string; port: number };
+}
+
+/** What a cluster has started so far, so that a failed start stops exactly that. */
+interface ClusterParts {
+	processes: N8nInstance[];
+	main?: N8nInstance;
+	webhooks: QueueProcess[];
+	workers: QueueProcess[];
+	proxy?: RoundRobinProxy;
+	databaseCreated: boolean;
+}
+
 /** Starts Postgres database, proxy, main, webhook processes and workers (see the file comment). */
 export async function startQueueCluster(options: QueueClusterOptions = {}): Promise<QueueCluster> {
 	const progress = options.onProgress ?? (() => {});
-	const id = randomBytes(5).toString('hex');
-	const redisPrefix = `mmq_${id}`;
-	const database = `n8n_mmq_${id}`;
-	const pgHost = options.postgres?.host ?? '127.0.0.1';
-	const pgPort = options.postgres?.port ?? 5432;
-	const redisHost = options.redis?.host ?? '127.0.0.1';
-	const redisPort = options.redis?.port ?? 6379;
-	const pgUser = await postgresUser(pgHost, pgPort, options.postgres?.user);
-	const pg = { host: pgHost, port: pgPort, user: pgUser };
-
-	const processes: N8nInstance[] = [];
-	let main: N8nInstance | undefined;
-	const webhooks: QueueProcess[] = [];
-	const workers: QueueProcess[] = [];
-	let proxy: RoundRobinProxy | undefined;
-	let databaseCreated = false;
-	let stopped = false;
-
-	const stop = async () => {
-		if (stopped) return;
-		stopped = true;
-		await Promise.all(
-			processes.map((p) =>
-				p.destroy().catch((error) => progress(`stopping ${p.baseUrl}: ${String(error)}`)),
-			),
-		);
-		await proxy?.close().catch(() => {});
-		if (databaseCreated) {
-			await psql(pg, `drop database if exists "${database}" with (force)`).catch((error) =>
-				progress(`drop database ${database}: ${String(error)}`),
-			);
-		}
-		await deleteRedisKeys(redisHost, redisPort, redisPrefix).catch((error) =>
-			progress(`deleting Redis keys ${redisPrefix}: ${String(error)}`),
-		);
-	};
-
+	const stores = await clusterStores(options);
+	const parts: ClusterParts = { processes: [], webhooks: [], workers: [], databaseCreated: false };
+	let stopped: Promise<void> | undefined;
+	const stop = () => (stopped ??= stopCluster(stores, parts, progress));
 	try {
-		await psql(pg, `create database "${database}"`);
-		databaseCreated = true;
-		proxy = await startRoundRobinProxy();
-		const encryptionKey = randomBytes(24).toString('hex');
-		const common: Record<string, string> = {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: redisHost,
-			QUEUE_BULL_REDIS_PORT: String(redisPort),
-			QUEUE_BULL_PREFIX: redisPrefix,
-			// Pub/sub channels and the cache use this one: without it, concurrent clusters would
-			// receive each other's commands.
-			N8N_REDIS_KEY_PREFIX: redisPrefix,
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: pgHost,
-			DB_POSTGRESDB_PORT: String(pgPort),
-			DB_POSTGRESDB_DATABASE: database,
-			DB_POSTGRESDB_USER: pgUser,
-			DB_POSTGRESDB_PASSWORD: '',
-			N8N_ENCRYPTION_KEY: encryptionKey,
-			// 2.41.1 defaults to 3 connections per process and a 5 s ping: on a loaded machine the
-			// ping waits for a pooled connection, fails, and the webhook processes answer
-			// 503 "Database is not ready!" (measured: 22 of 200 deliveries), which MessageMedia retries.
-			DB_POSTGRESDB_POOL_SIZE: '8',
-			DB_PING_TIMEOUT_MS: '15000',
-			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '15',
-			EXECUTIONS_DATA_PRUNE: 'false',
-			...options.env,
-		};
-		const base: StartN8nOptions = {
-			packageDir: options.packageDir,
-			install: options.install ?? 'link',
-			webhookUrl: proxy.url,
-			log: 'file',
-			logLevel: options.logLevel ?? 'info',
-			readyTimeoutMs: options.readyTimeoutMs ?? 300_000,
-			onProgress: progress,
-		};
+		await psql(stores.pg, `create database "${stores.database}"`);
+		parts.databaseCreated = true;
+		const proxy = (parts.proxy = await startRoundRobinProxy());
+		const base = processOptions(options, proxy.url, progress);
+		const env = queueEnvironment(stores, options.env);
 		// Main first: it runs the migrations and creates the owner.
-		main = await startN8n({
+		parts.main = await startN8n({
 			...base,
 			command: 'start',
-			env: { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+			env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 		});
-		processes.push(main);
-		const starts: Array<Promise<void>> = [];
-		for (let i = 0; i < (options.webhooks ?? 2); i++) {
-			starts.push(
-				(async () => {
-					const port = await freePort();
-					const instance = await startN8n({ ...base, port, command: 'webhook', env: common });
-					processes.push(instance);
-					webhooks.push({ role: 'webhook', index: i, instance, url: instance.baseUrl });
-				})(),
-			);
-		}
-		for (let i = 0; i < (options.workers ?? 2); i++) {
-			starts.push(
-				(async () => {
-					const healthPort = await freePort();
-					const url = `http://127.0.0.1:${healthPort}`;
-					const instance = await startN8n({
-						...base,
-						command: 'worker',
-						args: [`--concurrency=${options.workerConcurrency ?? 5}`],
-						readyUrl: `${url}/healthz/readiness`,
-						env: {
-							...common,
-							QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-							QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-							N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-						},
-					});
-					processes.push(instance);
-					workers.push({ role: 'worker', index: i, instance, url });
-				})(),
-			);
-		}
-		const results = await Promise.allSettled(starts);
-		const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-		if (failed) throw failed.reason;
-		webhooks.sort((a, b) => a.index - b.index);
-		workers.sort((a, b) => a.index - b.index);
-		proxy.backends = webhooks.map((w) => w.url);
+		parts.processes.push(parts.main);
+		await startWebhooksAndWorkers(options, base, env, parts);
+		proxy.backends = parts.webhooks.map((w) => w.url);
+		return clusterHandle(stores, { ...parts, main: parts.main, proxy }, stop);
 	} catch (error) {
 		await stop();
 		throw error;
 	}
+}
 
-	const mainInstance = main;
-	const theProxy = proxy;
+/** A fresh id names the database and the Redis prefix; Postgres's user is the first that logs in. */
+async function clusterStores(options: QueueClusterOptions): Promise<ClusterStores> {
+	const id = randomBytes(5).toString('hex');
+	const host = options.postgres?.host ?? '127.0.0.1';
+	const port = options.postgres?.port ?? 5432;
 	return {
-		main: mainInstance,
-		webhookUrl: theProxy.url,
+		id,
+		database: `n8n_mmq_${id}`,
+		redisPrefix: `mmq_${id}`,
+		pg: { host, port, user: await postgresUser(host, port, options.postgres?.user) },
+		redis: { host: options.redis?.host ?? '127.0.0.1', port: options.redis?.port ?? 6379 },
+	};
+}
+
+/** What every process of the cluster shares: queue mode on the cluster's database and Redis. */
+function queueEnvironment(
+	stores: ClusterStores,
+	extra: Record<string, string> = {},
+): Record<string, string> {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: stores.redis.host,
+		QUEUE_BULL_REDIS_PORT: String(stores.redis.port),
+		QUEUE_BULL_PREFIX: stores.redisPrefix,
+		// Pub/sub channels and the cache use this one: without it, concurrent clusters would
+		// receive each other's commands.
+		N8N_REDIS_KEY_PREFIX: stores.redisPrefix,
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: stores.pg.host,
+		DB_POSTGRESDB_PORT: String(stores.pg.port),
+		DB_POSTGRESDB_DATABASE: stores.database,
+		DB_POSTGRESDB_USER: stores.pg.user,
+		DB_POSTGRESDB_PASSWORD: '',
+		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+		// 2.41.1 defaults to 3 connections per process and a 5 s ping: on a loaded machine the
+		// ping waits for a pooled connection, fails, and the webhook processes answer
+		// 503 "Database is not ready!" (measured: 22 of 200 deliveries), which MessageMedia retries.
+		DB_POSTGRESDB_POOL_SIZE: '8',
+		DB_PING_TIMEOUT_MS: '15000',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '15',
+		EXECUTIONS_DATA_PRUNE: 'false',
+		...extra,
+	};
+}
+
+/** startN8n options every process shares; each receives webhooks at the proxy. */
+function processOptions(
+	options: QueueClusterOptions,
+	webhookUrl: string,
+	progress: (message: string) => void,
+): StartN8nOptions {
+	return {
+		packageDir: options.packageDir,
+		install: options.install ?? 'link',
+		webhookUrl,
+		log: 'file',
+		logLevel: options.logLevel ?? 'info',
+		readyTimeoutMs: options.readyTimeoutMs ?? 300_000,
+		onProgress: progress,
+	};
+}
+
+/** Starts every webhook process and worker side by side; fails if any of them fails. */
+async function startWebhooksAndWorkers(
+	options: QueueClusterOptions,
+	base: StartN8nOptions,
+	env: Record<string, string>,
+	parts: ClusterParts,
+): Promise<void> {
+	const started = (queueProcess: QueueProcess) => {
+		parts.processes.push(queueProcess.instance);
+		(queueProcess.role === 'webhook' ? parts.webhooks : parts.workers).push(queueProcess);
+	};
+	const starts = [
+		...Array.from({ length: options.webhooks ?? 2 }, (_, i) =>
+			startWebhookProcess(base, env, i).then(started),
+		),
+		...Array.from({ length: options.workers ?? 2 }, (_, i) =>
+			startWorker(base, env, i, options.workerConcurrency ?? 5).then(started),
+		),
+	];
+	const failed = (await Promise.allSettled(starts)).find(
+		(r): r is PromiseRejectedResult => r.status === 'rejected',
+	);
+	if (failed) throw failed.reason;
+	parts.webhooks.sort((a, b) => a.index - b.index);
+	parts.workers.sort((a, b) => a.index - b.index);
+}
+
+async function startWebhookProcess(
+	base: StartN8nOptions,
+	env: Record<string, string>,
+	index: number,
+): Promise<QueueProcess> {
+	const port = await freePort();
+	const instance = await startN8n({ ...base, port, command: 'webhook', env });
+	return { role: 'webhook', index, instance, url: instance.baseUrl };
+}
+
+/** A worker serves only its health check, on a port of its own. */
+async function startWorker(
+	base: StartN8nOptions,
+	env: Record<string, string>,
+	index: number,
+	concurrency: number,
+): Promise<QueueProcess> {
+	const url = `http://127.0.0.1:${await freePort()}`;
+	const instance = await startN8n({
+		...base,
+		command: 'worker',
+		args: [`--concurrency=${concurrency}`],
+		readyUrl: `${url}/healthz/readiness`,
+		env: {
+			...env,
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: new URL(url).port,
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		},
+	});
+	return { role: 'worker', index, instance, url };
+}
+
+/** Stops what was started, drops the database and deletes the Redis keys; reports, never throws. */
+async function stopCluster(
+	stores: ClusterStores,
+	parts: ClusterParts,
+	progress: (message: string) => void,
+): Promise<void> {
+	await Promise.all(
+		parts.processes.map((p) =>
+			p.destroy().catch((error) => progress(`stopping ${p.baseUrl}: ${String(error)}`)),
+		),
+	);
+	await parts.proxy?.close().catch(() => {});
+	if (parts.databaseCreated) {
+		await psql(stores.pg, `drop database if exists "${stores.database}" with (force)`).catch(
+			(error) => progress(`drop database ${stores.database}: ${String(error)}`),
+		);
+	}
+	await deleteRedisKeys(stores.redis.host, stores.redis.port, stores.redisPrefix).catch((error) =>
+		progress(`deleting Redis keys ${stores.redisPrefix}: ${String(error)}`),
+	);
+}
+
+function clusterHandle(
+	stores: ClusterStores,
+	parts: ClusterParts & { main: N8nInstance; proxy: RoundRobinProxy },
+	stop: () => Promise<void>,
+): QueueCluster {
+	const { main, webhooks, workers, proxy } = parts;
+	return {
+		main,
+		webhookUrl: proxy.url,
 		webhooks,
 		workers,
-		proxy: theProxy,
-		id,
-		database,
-		redisPrefix,
+		proxy,
+		id: stores.id,
+		database: stores.database,
+		redisPrefix: stores.redisPrefix,
 		logFiles() {
-			const out: Record<string, string | undefined> = { main: mainInstance.logFile };
+			const out: Record<string, string | undefined> = { main: main.logFile };
 			for (const w of webhooks) out[`webhook-${w.index}`] = w.instance.logFile;
 			for (const w of workers) out[`worker-${w.index}`] = w.instance.logFile;
 			return out;
@@ -394,8 +461,8 @@ export async function startQueueCluster(options: QueueClusterOptions = {}): Prom
 		async restartAll() {
 			const others = [...webhooks, ...workers].map((p) => p.instance);
 			await Promise.all(others.map((p) => p.stop()));
-			await mainInstance.stop();
-			await mainInstance.restart();
+			await main.stop();
+			await main.restart();
 			await Promise.all(others.map((p) => p.restart()));
 		},
 		stop,
