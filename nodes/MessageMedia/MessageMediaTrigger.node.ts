@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { TRIGGER_VERSIONS } from './n8nInternals';
 import { intentKeywordFields } from './shared/descriptions';
 import { ALL_EVENTS, MESSAGE_EVENTS } from './shared/events';
 import { acknowledgeOption, triggerWebhook } from './trigger/acknowledge';
@@ -20,10 +21,8 @@ export class MessageMediaTrigger implements INodeType {
 		name: 'messageMediaTrigger',
 		icon: { light: 'file:messagemedia.svg', dark: 'file:messagemedia.dark.svg' },
 		group: ['trigger'],
-		// Version 2 behaves like 1. n8n evaluates a `binaryData` expression on every request whose
-		// start node is at typeVersion 1 (before the body is parsed); from 2 on it does not.
-		version: [1, 2],
-		defaultVersion: 2,
+		// Version 2 behaves like 1 and only spares n8n a cost (n8nInternals.ts).
+		...TRIGGER_VERSIONS,
 		// Short enough for the canvas whatever is selected; the Events list names them.
 		subtitle:
 			'=Events: {{$parameter["events"].includes("*") ? "all" : $parameter["events"].length}}',
@@ -177,10 +176,6 @@ export class MessageMediaTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		// For a start node past typeVersion 1 n8n reads the body only if its content type is one it
-		// parses; the handler needs the exact bytes whatever MessageMedia labels them.
-		const req = this.getRequestObject();
-		if (!req.rawBody && typeof req.readRawBody === 'function') await req.readRawBody();
 		return await handleInboundRequest.call(this);
 	}
 }

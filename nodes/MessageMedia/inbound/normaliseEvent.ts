@@ -222,20 +222,6 @@ function parseJson(text: string): unknown {
 	}
 }
 
-/** What n8n leaves on an inbound request: the exact bytes when it read them, and the parsed body. */
-export interface InboundRequestBody {
-	rawBody?: Buffer | string;
-	body?: unknown;
-}
-
-/** The request's body bytes, exactly as sent when n8n kept them. */
-export function rawBodyOf(req: InboundRequestBody): Buffer {
-	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
-	if (typeof req.rawBody === 'string') return Buffer.from(req.rawBody, 'utf8');
-	// Without rawBody nothing can be verified byte for byte; the parsed body is the best there is.
-	return Buffer.from(JSON.stringify(req.body ?? {}), 'utf8');
-}
-
 /** Reads a request body as a JSON object; throws PayloadError when it is none. */
 export function parseEventBody(text: string): IDataObject {
 	const parsed = parseJson(text);

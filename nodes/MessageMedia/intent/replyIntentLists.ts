@@ -1,7 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { DefaultIntent } from './defaultIntentLists';
-import { DEFAULT_INTENT_LISTS, DEFAULT_INTENTS, PREVIOUS_DEFAULT_LISTS } from './defaultIntentLists';
+import {
+	DEFAULT_INTENT_LISTS,
+	DEFAULT_INTENTS,
+	PREVIOUS_DEFAULT_LISTS,
+} from './defaultIntentLists';
 import type { IntentList, ReplyVocabulary } from './replyVocabulary';
 import { compileVocabulary } from './replyVocabulary';
 

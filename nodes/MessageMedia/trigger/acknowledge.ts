@@ -5,6 +5,8 @@ import type {
 	IWebhookDescription,
 } from 'n8n-workflow';
 
+import { withNativeResolvers } from '../n8nInternals';
+
 /**
  * When n8n answers MessageMedia: as soon as the execution has started (n8n's usual
  * `onReceived`), or only once it has ended (`lastNode`), so that an execution cut off by an n8n
@@ -35,16 +37,9 @@ export const acknowledgeOption: INodeProperties = {
 
 const RESPONSE_MODE = '={{$parameter["options"]["acknowledge"] || "onReceived"}}';
 
-/**
- * n8n 2.41+ resolves a description field through this resolver instead of its expression engine
- * on every request, as long as the template is exactly the one the resolver stands for and the
- * node's parameters hold no expression. Older versions ignore the symbol and evaluate the template.
- */
-const RESOLVERS = Symbol.for('n8n.webhookDescriptionResolvers');
-
-export const triggerWebhook: IWebhookDescription = Object.assign(
+export const triggerWebhook: IWebhookDescription = withNativeResolvers(
 	{
-		name: 'default' as const,
+		name: 'default',
 		httpMethod: 'POST',
 		responseMode: RESPONSE_MODE,
 		// MessageMedia reads only the status; 'noData' also keeps a workflow whose last node
@@ -53,12 +48,10 @@ export const triggerWebhook: IWebhookDescription = Object.assign(
 		path: 'webhook',
 	},
 	{
-		[RESOLVERS]: {
-			responseMode: {
-				template: RESPONSE_MODE,
-				resolve: (parameters: INodeParameters) =>
-					((parameters.options as IDataObject | undefined)?.acknowledge as string) || 'onReceived',
-			},
+		responseMode: {
+			template: RESPONSE_MODE,
+			resolve: (parameters: INodeParameters) =>
+				((parameters.options as IDataObject | undefined)?.acknowledge as string) || 'onReceived',
 		},
 	},
 );

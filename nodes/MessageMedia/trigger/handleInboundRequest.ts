@@ -8,10 +8,11 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { dedupStoreFor } from '../inbound/dedupStore';
-import { normaliseEvent, parseEventBody, PayloadError, rawBodyOf } from '../inbound/normaliseEvent';
+import { normaliseEvent, parseEventBody, PayloadError } from '../inbound/normaliseEvent';
 import { verifyRsaSignature, verifySecretHeader } from '../inbound/verifyRequest';
 import { expandEvents } from '../shared/events';
 import { parseIntentKeywords } from '../intent/replyIntentLists';
+import { exactRequestBody } from '../n8nInternals';
 import { toE164 } from '../shared/phone';
 import { staticDataOf } from './lifecycle';
 import { VERIFICATION_HEADER } from './webhookHeaders';
@@ -40,7 +41,7 @@ export async function handleInboundRequest(this: IWebhookFunctions): Promise<IWe
 	const data = staticDataOf(this);
 	const req = this.getRequestObject();
 	const headers = req.headers as Record<string, string | string[] | undefined>;
-	const rawBody = rawBodyOf(req);
+	const rawBody = await exactRequestBody(this);
 
 	const secret = verifySecretHeader(headers, VERIFICATION_HEADER, data.webhookSecret);
 	if (!secret.ok) return reject.call(this, 401, `Unauthorized: ${secret.reason}`);

@@ -9,13 +9,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { dedupStoreFor } from '../../inbound/dedupStore';
 import { FINAL_FAILURES } from '../../inbound/deliveryStatus';
-import {
-	normaliseEvent,
-	parseEventBody,
-	PayloadError,
-	rawBodyOf,
-} from '../../inbound/normaliseEvent';
+import { normaliseEvent, parseEventBody, PayloadError } from '../../inbound/normaliseEvent';
 import { secretsMatch } from '../../inbound/verifyRequest';
+import { rawBodyOf } from '../../n8nInternals';
 import { parseIntentKeywords } from '../../intent/replyIntentLists';
 import { repliedFromTextedNumber, reviewVerdict } from './humanReview';
 import { answeredPage, closedPage, questionPage, type LinkButton } from './confirmByLinkPage';

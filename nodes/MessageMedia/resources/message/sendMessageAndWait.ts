@@ -24,6 +24,7 @@ import {
 	withHumanReview,
 } from './humanReview';
 import { waitUrls } from './waitIdentity';
+import { outputWhenWaitRunsOut } from '../../n8nInternals';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 
@@ -273,10 +274,7 @@ async function run(
 		},
 		pairedItem: { item: 0 },
 	};
-	// When the time limit passes, n8n resumes by passing this node's stacked input through, so
-	// the stacked input becomes the timeout result. It is replaced, not mutated: the previous
-	// node's output shares those objects.
-	this.getExecuteData().data = { main: [[timeoutItem]] };
+	outputWhenWaitRunsOut(this, timeoutItem);
 	await this.putExecutionToWait(waitTill);
 	return [timeoutItem];
 }
