@@ -27,6 +27,8 @@ interface PinnedN8n {
 	version: string;
 	/** A file of an installed package, e.g. ('n8n', 'dist/middlewares/body-parser.js'). */
 	file: (pkg: string, relative: string) => string;
+	/** One function of an installed package's file (see functionSource). */
+	source: (pkg: string, relative: string, start: string) => string;
 	load: <T extends object>(pkg: string) => T;
 }
 
@@ -43,6 +45,7 @@ function pinned(line: N8nLine): PinnedN8n | undefined {
 		line,
 		version,
 		file: (pkg, relative) => path.join(modules, pkg, relative),
+		source: (pkg, relative, start) => functionSource(path.join(modules, pkg, relative), start),
 		load: <T extends object>(pkg: string) => jest.requireActual<T>(path.join(modules, pkg)),
 	};
 }
@@ -108,8 +111,9 @@ for (const { line, expected } of LINES) {
 				});
 
 				it('asks the resolver before the expression engine when handling a request', () => {
-					const source = functionSource(
-						rt.file('n8n', 'dist/webhooks/webhook.service.js'),
+					const source = rt.source(
+						'n8n',
+						'dist/webhooks/webhook.service.js',
 						'evaluateDescriptionProperty',
 					);
 					expect(source).toContain(
@@ -127,8 +131,9 @@ for (const { line, expected } of LINES) {
 
 		describe('2. the request’s exact bytes', () => {
 			it('gives every request a readRawBody() that keeps the bytes in req.rawBody', () => {
-				const source = functionSource(
-					rt.file('n8n', 'dist/middlewares/body-parser.js'),
+				const source = rt.source(
+					'n8n',
+					'dist/middlewares/body-parser.js',
 					'const rawBodyReader = ',
 				);
 				expect(source).toContain('req.readRawBody = async () => { if (!req.rawBody) {');
@@ -136,10 +141,7 @@ for (const { line, expected } of LINES) {
 			});
 
 			it('reads the body for a start node past version 1 only for content types it parses', () => {
-				const source = functionSource(
-					rt.file('n8n', 'dist/webhooks/webhook-helpers.js'),
-					'parseRequestBody',
-				);
+				const source = rt.source('n8n', 'dist/webhooks/webhook-helpers.js', 'parseRequestBody');
 				expect(source).toMatch(/nodeVersion > 1/);
 				expect(source).toContain('await (0, middlewares_1.parseBody)(req);');
 				const helpers = fs.readFileSync(rt.file('n8n', 'dist/webhooks/webhook-helpers.js'), 'utf8');
@@ -148,39 +150,35 @@ for (const { line, expected } of LINES) {
 		});
 
 		describe('3. the result of a wait that runs out', () => {
-			const engine = () => rt.file('n8n-core', 'dist/execution-engine/workflow-execute.js');
+			const engine = 'dist/execution-engine/workflow-execute.js';
 
 			it('stacks the execute data the node was given, to run again on resume', () => {
-				const context = functionSource(
-					rt.file(
-						'n8n-core',
-						'dist/execution-engine/node-execution-context/base-execute-context.js',
-					),
+				const context = rt.source(
+					'n8n-core',
+					'dist/execution-engine/node-execution-context/base-execute-context.js',
 					'getExecuteData',
 				);
 				expect(context).toBe('getExecuteData() { return this.executeData; }');
-				const run = fs.readFileSync(engine(), 'utf8').replace(/\s+/g, ' ');
+				const run = fs.readFileSync(rt.file('n8n-core', engine), 'utf8').replace(/\s+/g, ' ');
 				expect(run).toMatch(
 					/if \(this\.runExecutionData\.waitTill\) \{ await hooks\.runHook\('nodeExecuteAfter', \[ executionNode\.name, taskData, this\.runExecutionData, \]\); this\.(pushExecutionStack\(executionData\)|runExecutionData\.executionData\.nodeExecutionStack\.unshift\(executionData\)); break; \}/,
 				);
 			});
 
 			it('on resume after the time limit, disables that node so its stacked input passes through', () => {
-				const waiting = functionSource(engine(), 'handleWaitingState');
+				const waiting = rt.source('n8n-core', engine, 'handleWaitingState');
 				expect(waiting).toMatch(/nodeExecutionStack\[0\]/);
 				expect(waiting).toMatch(/\.node\.disabled = true;/);
-				const disabled = functionSource(engine(), 'handleDisabledNode');
+				const disabled = rt.source('n8n-core', engine, 'handleDisabledNode');
 				expect(disabled).toContain('return { data: [inputData.main[0]] };');
 			});
 		});
 
 		describe('4. parameters as stored', () => {
 			it('getNodeParameter reads node.parameters at the path and resolves it per item', () => {
-				const source = functionSource(
-					rt.file(
-						'n8n-core',
-						'dist/execution-engine/node-execution-context/node-execution-context.js',
-					),
+				const source = rt.source(
+					'n8n-core',
+					'dist/execution-engine/node-execution-context/node-execution-context.js',
 					'_getNodeParameter',
 				);
 				expect(source).toContain(
@@ -246,10 +244,7 @@ for (const { line, expected } of LINES) {
 
 		describe('5. trigger version 2', () => {
 			it('evaluates the binaryData expression per request only for a start node at version 1', () => {
-				const source = functionSource(
-					rt.file('n8n', 'dist/webhooks/webhook-helpers.js'),
-					'parseRequestBody',
-				);
+				const source = rt.source('n8n', 'dist/webhooks/webhook-helpers.js', 'parseRequestBody');
 				expect(source).toContain(
 					'if (nodeVersion === 1) { binaryData = workflow.expression.getSimpleParameterValue(workflowStartNode, \'={{$parameter["options"]["binaryData"]}}\'',
 				);

@@ -1,16 +1,7 @@
-import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { atItem, itemFailure } from '../../nodes/MessageMedia/shared/itemError';
-
-const node = (parameters: INode['parameters']): INode => ({
-	id: 'n1',
-	name: 'MessageMedia',
-	type: 'n8n-nodes-messagemedia.messageMedia',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters,
-});
+import { actionNode as node } from '../helpers/node';
 
 describe('itemFailure', () => {
 	const n = node({});

@@ -1,15 +1,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { itemParameterReader } from '../../nodes/MessageMedia/shared/itemParameterReader';
-
-const node = (parameters: INode['parameters']): INode => ({
-	id: 'n1',
-	name: 'MessageMedia',
-	type: 'n8n-nodes-messagemedia.messageMedia',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters,
-});
+import { actionNode as node } from '../helpers/node';
 
 /** A context whose getNodeParameter resolves `={{ item }}` to the item index, and counts reads. */
 function contextFor(n: INode) {

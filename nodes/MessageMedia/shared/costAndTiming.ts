@@ -76,57 +76,61 @@ export function readSendWindow(
 }
 
 /**
- * Applies the cost and timing options to one built message before anything is sent: look-alike
- * replacement, the segment limit and the send window. It changes `message` in place and returns
- * the fields the output item reports. It throws a NodeOperationError naming the item, so the
- * caller's per-item validation turns it into an error item under Continue On Fail.
+ * Replaces look-alike characters if asked, counts segments and enforces Maximum Segments. SMS
+ * only: MMS text and text to speech are not split into segments or billed by them.
  */
-export function applyCostAndTiming(
-	ctx: IExecuteFunctions,
+function applySegmentLimit(
 	node: INode,
 	itemIndex: number,
 	message: OutboundMessage,
 	options: IDataObject,
-	now: number,
 ): IDataObject {
 	const report: IDataObject = {};
-	// Segments and GSM-7 are SMS concepts: MMS text and text to speech are not split or billed so.
-	if (message.format === 'SMS') {
-		if (options.replaceLookAlikes) {
-			const { text, replaced } = replaceLookAlikes(message.content);
-			// An ellipsis becomes three characters, which could push a long message past the limit.
-			const fits = [...text].length <= MAX_CONTENT;
-			if (fits) message.content = text;
-			report.lookAlikesReplaced = fits ? replaced : 0;
-		}
-		const count = countSegments(message.content);
-		report.encoding = count.encoding;
-		report.segments = count.segments;
-		report.characters = count.characters;
-		report.ucs2Characters = distinctCharacters(count.forcedBy);
-		const max = Number(options.maxSegments ?? 0);
-		if (max > 0 && count.segments > max) {
-			const first = count.forcedBy[0];
-			const why = first
-				? `UCS-2, because of ${showCharacter(first.character)} at position ${first.position}`
-				: `GSM-7, ${count.characters} characters`;
-			throw itemOperationError(
-				node,
-				itemIndex,
-				`the message needs ${count.segments} segments (${why}); Maximum Segments is ${max}`,
-				first
-					? 'Nothing was sent for this item. One character outside GSM-7 makes the whole message UCS-2 (70 characters per segment instead of 160). Remove it, or turn on Replace Look-Alike Characters.'
-					: 'Nothing was sent for this item. Shorten the message or raise Maximum Segments.',
-			);
-		}
+	if (options.replaceLookAlikes) {
+		const { text, replaced } = replaceLookAlikes(message.content);
+		// An ellipsis becomes three characters, which could push a long message past the limit.
+		const fits = [...text].length <= MAX_CONTENT;
+		if (fits) message.content = text;
+		report.lookAlikesReplaced = fits ? replaced : 0;
 	}
+	const count = countSegments(message.content);
+	report.encoding = count.encoding;
+	report.segments = count.segments;
+	report.characters = count.characters;
+	report.ucs2Characters = distinctCharacters(count.forcedBy);
+	const max = Number(options.maxSegments ?? 0);
+	if (max > 0 && count.segments > max) {
+		const first = count.forcedBy[0];
+		const why = first
+			? `UCS-2, because of ${showCharacter(first.character)} at position ${first.position}`
+			: `GSM-7, ${count.characters} characters`;
+		throw itemOperationError(
+			node,
+			itemIndex,
+			`the message needs ${count.segments} segments (${why}); Maximum Segments is ${max}`,
+			first
+				? 'Nothing was sent for this item. One character outside GSM-7 makes the whole message UCS-2 (70 characters per segment instead of 160). Remove it, or turn on Replace Look-Alike Characters.'
+				: 'Nothing was sent for this item. Shorten the message or raise Maximum Segments.',
+		);
+	}
+	return report;
+}
 
-	const window = readSendWindow(ctx, node, itemIndex, options.sendWindow);
-	if (!window) return report;
+/**
+ * Moves the message's schedule to the send window's next opening when it would go out outside
+ * the window, and says why in `scheduledReason`. Refuses a message whose expiry comes first.
+ */
+function applySendWindow(
+	node: INode,
+	itemIndex: number,
+	message: OutboundMessage,
+	window: SendWindow,
+	now: number,
+): IDataObject {
 	const explicit = typeof message.scheduled === 'string' ? Date.parse(message.scheduled) : NaN;
 	const base = Number.isNaN(explicit) ? now : explicit;
 	const opening = nextOpening(window, base);
-	if (opening === base) return report;
+	if (opening === base) return {};
 
 	const expiry = message.message_expiry_timestamp;
 	if (typeof expiry === 'string' && Date.parse(expiry) <= opening) {
@@ -140,8 +144,30 @@ export function applyCostAndTiming(
 	message.scheduled = new Date(opening).toISOString();
 	const when = `${formatLocal(base, window.timeZone)} local time`;
 	const to = `${formatLocal(opening, window.timeZone)}`;
-	report.scheduledReason = Number.isNaN(explicit)
-		? `Outside the send window (${describeWindow(window)}) at ${when}; scheduled for its next opening, ${to}`
-		: `The Scheduled time, ${when}, is outside the send window (${describeWindow(window)}); moved to its next opening, ${to}`;
-	return report;
+	return {
+		scheduledReason: Number.isNaN(explicit)
+			? `Outside the send window (${describeWindow(window)}) at ${when}; scheduled for its next opening, ${to}`
+			: `The Scheduled time, ${when}, is outside the send window (${describeWindow(window)}); moved to its next opening, ${to}`,
+	};
+}
+
+/**
+ * Applies the cost and timing options to one built message before anything is sent: the segment
+ * limit and the send window, which are independent. It changes `message` in place and returns
+ * the fields the output item reports. It throws a NodeOperationError naming the item, so the
+ * caller's per-item validation turns it into an error item under Continue On Fail.
+ */
+export function applyCostAndTiming(
+	ctx: IExecuteFunctions,
+	node: INode,
+	itemIndex: number,
+	message: OutboundMessage,
+	options: IDataObject,
+	now: number,
+): IDataObject {
+	const segments =
+		message.format === 'SMS' ? applySegmentLimit(node, itemIndex, message, options) : {};
+	const window = readSendWindow(ctx, node, itemIndex, options.sendWindow);
+	const timing = window ? applySendWindow(node, itemIndex, message, window, now) : {};
+	return { ...segments, ...timing };
 }

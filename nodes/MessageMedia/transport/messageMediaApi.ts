@@ -94,6 +94,135 @@ function asNodeError(this: MessageMediaContext, error: unknown, itemIndex?: numb
 	return new NodeApiError(this.getNode(), error as JsonObject, { itemIndex });
 }
 
+/** What one attempt came back with: an answer (body parsed), or a failure before any answer. */
+type Outcome =
+	| { statusCode: number; headers: IDataObject; body: IDataObject }
+	| { failure: unknown; code: string | undefined };
+
+const OUTCOME_UNKNOWN_ADVICE =
+	'Check message status before resending, so that no customer gets the same text twice.';
+
+function withNote(description: string, note: string | undefined): string {
+	return [description, note].filter(Boolean).join(' ');
+}
+
+function httpOptions(request: ApiRequest, settings: RetrySettings): IHttpRequestOptions {
+	return {
+		method: request.method,
+		url: request.path,
+		qs: request.query,
+		body: request.body,
+		headers: { Accept: 'application/json' },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		json: false,
+		timeout: settings.policy.timeoutMs,
+	};
+}
+
+async function sendOnce(this: MessageMediaContext, options: IHttpRequestOptions): Promise<Outcome> {
+	try {
+		// Every context type carries the same helper; narrowing one avoids a union of overloads.
+		const ctx = this as IExecuteFunctions;
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			'messageMediaMessagingApi',
+			{ ...options, headers: { ...options.headers } },
+		)) as IN8nHttpFullResponse;
+		return {
+			statusCode: response.statusCode,
+			headers: response.headers ?? {},
+			body: parseBody(response.body) as IDataObject,
+		};
+	} catch (error) {
+		return { failure: error, code: networkErrorCode(error) };
+	}
+}
+
+/**
+ * Whether another attempt is safe: MessageMedia cannot have acted on the request (a 429, or a
+ * connection refused before a byte was sent), or the request is one that may be repeated.
+ */
+function isRetryable(outcome: Outcome, mode: RetryMode): boolean {
+	if (mode === 'none') return false;
+	if ('failure' in outcome) {
+		return outcome.code !== undefined && (mode === 'safe' || outcome.code === 'ECONNREFUSED');
+	}
+	const { statusCode } = outcome;
+	return statusCode === 429 || (mode === 'safe' && RETRYABLE_STATUS.includes(statusCode));
+}
+
+/** The wait before the next attempt, or undefined when the tries or the wait budget are spent. */
+function nextDelay(
+	outcome: Outcome,
+	settings: RetrySettings,
+	attempt: number,
+	waited: number,
+): number | undefined {
+	const { policy } = settings;
+	const rateLimited = !('failure' in outcome) && outcome.statusCode === 429;
+	const attempts = rateLimited ? policy.maxRateLimitedAttempts : policy.maxAttempts;
+	if (attempt >= attempts) return undefined;
+	const retryAfter = rateLimited ? parseRetryAfter(outcome.headers['retry-after']) : undefined;
+	const delay = retryAfter ?? backoffDelay(settings, attempt);
+	return waited + delay <= policy.maxTotalWaitMs ? delay : undefined;
+}
+
+/** The error for a request that got no answer: for a send, past the connection, an unknown outcome. */
+function connectionError(
+	this: MessageMediaContext,
+	{ failure, code }: { failure: unknown; code: string | undefined },
+	request: ApiRequest,
+	settings: RetrySettings,
+): Error {
+	if (request.retry !== 'send' || code === 'ECONNREFUSED') {
+		return asNodeError.call(this, failure, request.itemIndex);
+	}
+	return outcomeUnknownError(
+		this.getNode(),
+		{ cause: code ?? 'network error' },
+		{
+			// The code stays out of the message: n8n would replace a message naming it.
+			message:
+				'The outcome is unknown: the connection to MessageMedia failed after the request was sent',
+			description: withNote(
+				`${describeNetworkCode(code, settings)} The messages may or may not have been accepted. ${OUTCOME_UNKNOWN_ADVICE}`,
+				request.note,
+			),
+			itemIndex: request.itemIndex,
+		},
+	);
+}
+
+/** The error for an answer the caller does not accept: for a send, a 5xx is an unknown outcome. */
+async function answerError(
+	this: MessageMediaContext,
+	{ statusCode, body }: { statusCode: number; body: IDataObject },
+	request: ApiRequest,
+): Promise<Error> {
+	if (request.retry === 'send' && statusCode >= 500) {
+		return outcomeUnknownError(
+			this.getNode(),
+			{ body: JSON.stringify(body) },
+			{
+				message: `The outcome is unknown: MessageMedia answered HTTP ${statusCode}`,
+				description: withNote(
+					`A server error after a send does not say whether the messages were accepted. ${OUTCOME_UNKNOWN_ADVICE}`,
+					request.note,
+				),
+				itemIndex: request.itemIndex,
+				httpCode: String(statusCode),
+			},
+		);
+	}
+	return apiError(this.getNode(), statusCode, body, {
+		subject: request.subject,
+		itemIndex: request.itemIndex,
+		note: request.note,
+		unauthorizedCause: statusCode === 401 ? await unauthorizedCause.call(this, request) : undefined,
+	});
+}
+
 /**
  * The one way this package talks to MessageMedia, answering with status, headers and body.
  * Base URL, sub-account header, encoding and Basic/HMAC signing come from the credential's
@@ -105,114 +234,29 @@ export async function messageMediaApiFullResponse(
 	request: ApiRequest,
 	settings: RetrySettings = DEFAULT_RETRY,
 ): Promise<ApiResponse> {
-	const { policy } = settings;
-	const retry = request.retry ?? 'safe';
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: request.path,
-		qs: request.query,
-		body: request.body,
-		headers: { Accept: 'application/json' },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		json: false,
-		timeout: policy.timeoutMs,
-	};
-
+	const options = httpOptions(request, settings);
 	let waited = 0;
 	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse | undefined;
-		let failure: unknown;
-		try {
-			// Every context type carries the same helper; narrowing one avoids a union of overloads.
-			const ctx = this as IExecuteFunctions;
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				'messageMediaMessagingApi',
-				{ ...options, headers: { ...options.headers } },
-			)) as IN8nHttpFullResponse;
-		} catch (error) {
-			failure = error;
-		}
-
-		if (response === undefined) {
-			const code = networkErrorCode(failure);
-			const retryable =
-				code !== undefined && (retry === 'safe' || (retry === 'send' && code === 'ECONNREFUSED'));
-			const delay = backoffDelay(settings, attempt);
-			if (retryable && attempt < policy.maxAttempts && waited + delay <= policy.maxTotalWaitMs) {
-				waited += delay;
-				await settings.sleep(delay);
-				continue;
-			}
-			if (retry === 'send' && code !== 'ECONNREFUSED') {
-				throw outcomeUnknownError(
-					this.getNode(),
-					{ cause: code ?? 'network error' },
-					{
-						// The code stays out of the message: n8n would replace a message naming it.
-						message:
-							'The outcome is unknown: the connection to MessageMedia failed after the request was sent',
-						description: [
-							`${describeNetworkCode(code, settings)} The messages may or may not have been accepted. Check message status before resending, so that no customer gets the same text twice.`,
-							request.note,
-						]
-							.filter(Boolean)
-							.join(' '),
-						itemIndex: request.itemIndex,
-					},
-				);
-			}
-			throw asNodeError.call(this, failure, request.itemIndex);
-		}
-
-		const statusCode = response.statusCode;
-		const body = parseBody(response.body) as IDataObject;
-		if (statusCode >= 200 && statusCode < 300) {
-			return { statusCode, headers: response.headers ?? {}, body };
-		}
-		if (request.acceptStatus?.includes(statusCode)) {
-			return { statusCode, headers: response.headers ?? {}, body, problem: parseProblem(body) };
-		}
-
-		const retryable =
-			statusCode === 429 || (retry === 'safe' && RETRYABLE_STATUS.includes(statusCode));
-		const attempts = statusCode === 429 ? policy.maxRateLimitedAttempts : policy.maxAttempts;
-		if (retryable && retry !== 'none' && attempt < attempts) {
-			const retryAfter =
-				statusCode === 429 ? parseRetryAfter(response.headers?.['retry-after']) : undefined;
-			const delay = retryAfter ?? backoffDelay(settings, attempt);
-			if (waited + delay <= policy.maxTotalWaitMs) {
-				waited += delay;
-				await settings.sleep(delay);
-				continue;
+		const outcome = await sendOnce.call(this, options);
+		if (!('failure' in outcome)) {
+			if (outcome.statusCode >= 200 && outcome.statusCode < 300) return outcome;
+			if (request.acceptStatus?.includes(outcome.statusCode)) {
+				return { ...outcome, problem: parseProblem(outcome.body) };
 			}
 		}
 
-		if (retry === 'send' && statusCode >= 500) {
-			throw outcomeUnknownError(
-				this.getNode(),
-				{ body: JSON.stringify(body) },
-				{
-					message: `The outcome is unknown: MessageMedia answered HTTP ${statusCode}`,
-					description: [
-						'A server error after a send does not say whether the messages were accepted. Check message status before resending, so that no customer gets the same text twice.',
-						request.note,
-					]
-						.filter(Boolean)
-						.join(' '),
-					itemIndex: request.itemIndex,
-					httpCode: String(statusCode),
-				},
-			);
+		const delay = isRetryable(outcome, request.retry ?? 'safe')
+			? nextDelay(outcome, settings, attempt, waited)
+			: undefined;
+		if (delay !== undefined) {
+			waited += delay;
+			await settings.sleep(delay);
+			continue;
 		}
-		throw apiError(this.getNode(), statusCode, body, {
-			subject: request.subject,
-			itemIndex: request.itemIndex,
-			note: request.note,
-			unauthorizedCause:
-				statusCode === 401 ? await unauthorizedCause.call(this, request) : undefined,
-		});
+
+		throw 'failure' in outcome
+			? connectionError.call(this, outcome, request, settings)
+			: await answerError.call(this, outcome, request);
 	}
 }
 
