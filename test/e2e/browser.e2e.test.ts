@@ -430,10 +430,15 @@ describe('n8n editor in a real browser (Chromium)', () => {
 			// shown filled in with the lists in use, not as an empty "No properties" panel
 			'Cancel Keywords',
 			'Confirm Keywords',
+			'Reschedule Keywords',
 			'Stop Keywords',
 			'Verify Signature',
 			'Options',
 		]);
+
+		// Above the lists, visible help that they label replies for a Switch and filter none.
+		const keywordNotice = params.locator('.notice-content').filter({ hasText: 'Switch' });
+		expect((await keywordNotice.innerText()).replace(/\s+/g, ' ')).toContain('never filter');
 
 		// The credential points at the sandbox credential.
 		const credential = ndv.locator('[data-test-id="node-credentials-select"] input');
