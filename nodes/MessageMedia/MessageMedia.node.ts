@@ -22,6 +22,10 @@ export class MessageMedia implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Send SMS, MMS and voice messages and manage replies with MessageMedia (Sinch Engage)',
+		// The Docs link of the node's details view. n8n-editor-ui 2.41.1 opens this as written; from the codex's
+		// primaryDocumentation (the same page) it appends "?utm_…" after the "#section", which then
+		// no longer names a section.
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-messagemedia#operations',
 		defaults: { name: 'MessageMedia' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -30,6 +30,10 @@ export class MessageMediaTrigger implements INodeType {
 		// text (n8n-editor-ui 2.41.1, generateMergedNodesAndActions), so it names sending too.
 		description:
 			'Send SMS with MessageMedia (Sinch Engage) and start workflows on replies, opt-outs and delivery reports',
+		// The Docs link of the node's details view. n8n-editor-ui 2.41.1 opens this as written; from the codex's
+		// primaryDocumentation (the same page) it appends "?utm_…" after the "#section", which then
+		// no longer names a section.
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-messagemedia#the-trigger',
 		defaults: { name: 'MessageMedia Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

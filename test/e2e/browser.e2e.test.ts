@@ -22,6 +22,7 @@ import {
 	startN8n,
 } from '../../scripts/n8n/n8n';
 import { DEMO_CREDENTIALS, SandboxHandle, startSandbox } from '../../sandbox';
+import { MessageMedia } from '../../nodes/MessageMedia/MessageMedia.node';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
 import {
 	ARTIFACTS_DIR,
@@ -178,6 +179,65 @@ function canvasNodeNames(wf: { nodes: Array<{ name: string; type: string }> }): 
 		.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
 		.map((node) => node.name)
 		.sort();
+}
+
+/** A subtitle under a canvas node: its text, and whether the canvas shows all of it. */
+interface CanvasSubtitle {
+	node: string;
+	found: boolean;
+	/** The text is wider than its box, or reaches outside a box that clips it. */
+	cut: boolean;
+}
+
+/** Finds `text` under the canvas node `node` and measures whether it is shown whole. */
+function readSubtitle(page: Page, node: string, text: string): Promise<CanvasSubtitle> {
+	return page.locator(`[data-test-id="canvas-node"][data-node-name="${node}"]`).evaluate(
+		(el, { node, text }) => {
+			const scope = el.closest('.vue-flow__node') ?? el;
+			const shown = [...scope.querySelectorAll('*')]
+				.filter((c) => c.textContent?.trim() === text)
+				.pop();
+			if (!shown) return { node, found: false, cut: false };
+			const range = el.ownerDocument.createRange();
+			range.selectNodeContents(shown);
+			const t = range.getBoundingClientRect();
+			let cut = shown.scrollWidth > shown.clientWidth + 1;
+			for (let box: typeof shown | null = shown; box && box !== scope.parentElement;) {
+				const style = el.ownerDocument.defaultView!.getComputedStyle(box);
+				if (style.overflow !== 'visible' || style.overflowX !== 'visible') {
+					const b = box.getBoundingClientRect();
+					if (t.left < b.left - 1 || t.right > b.right + 1) cut = true;
+				}
+				box = box.parentElement;
+			}
+			return { node, found: true, cut };
+		},
+		{ node, text },
+	);
+}
+
+/**
+ * The README as a page with GitHub's heading anchors, standing in for the npm package page (which
+ * shows the README) where npmjs.com cannot be reached.
+ */
+function readmeAsPage(markdown: string): string {
+	const escape = (text: string) =>
+		text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+	const lines = markdown.split('\n').map((line) => {
+		const heading = /^(#{1,6}) (.+)$/.exec(line);
+		if (!heading) return escape(line);
+		const id = heading[2]
+			.toLowerCase()
+			.replace(/[^\p{L}\p{N} _-]/gu, '')
+			.replace(/ /g, '-');
+		return `<h${heading[1].length} id="${id}">${escape(heading[2])}</h${heading[1].length}>`;
+	});
+	return `<!doctype html><meta charset="utf-8"><body style="font-family: sans-serif; white-space: pre-wrap">${lines.join('\n')}</body>`;
+}
+
+/** Sentences in a notice, as a reader counts them. */
+function sentences(text: string): number {
+	return (text.trim().match(/[.!?](?=\s+[A-Z]|$)/g) ?? []).length || 1;
 }
 
 describe('n8n editor in a real browser (Chromium)', () => {
@@ -453,10 +513,14 @@ describe('n8n editor in a real browser (Chromium)', () => {
 		// Events: the example's selection, shown with their display names.
 		const events = params.locator('[data-test-id="parameter-input-events"]');
 		const selected = await texts(events.locator('.el-select__tags-text'));
-		expect(selected).toEqual(['Reply (SMS)', 'Reply (MMS)', 'Opt-Out']);
+		expect(selected).toEqual(['SMS Reply', 'MMS Reply', 'Opt-Out']);
 
 		// The events dropdown lists "All Events" and every MessageMedia event.
-		await events.locator('.select-trigger, .el-select').first().click();
+		// By its arrow at the right edge: a click in the middle can land on a selected event's
+		// remove icon, and n8n saves that change.
+		const select = events.locator('.select-trigger, .el-select').first();
+		const selectBox = (await select.boundingBox())!;
+		await select.click({ position: { x: selectBox.width - 12, y: selectBox.height / 2 } });
 		const options = page.locator('.el-select-dropdown__item').filter({ visible: true });
 		const optionNames = await settle(
 			() => texts(options),
@@ -464,10 +528,122 @@ describe('n8n editor in a real browser (Chromium)', () => {
 		);
 		expect(optionNames).toEqual(EVENT_OPTIONS.map((option) => option.name));
 		expect(optionNames[0]).toBe('All Events');
-		expect(optionNames).toContain('Reply (SMS)');
+		expect(optionNames).toContain('SMS Reply');
 		await session.screenshot('08-trigger-events-dropdown');
 		await page.keyboard.press('Escape');
 		mark('trigger ndv');
+	});
+
+	it('shows short subtitles under the nodes, whole', async () => {
+		await page.goto(`${n8n.baseUrl}/workflow/${appointment.id}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+		await dismissPopups(page);
+		await page.waitForTimeout(1_500);
+		// n8n's own forms: "<operation>: <resource>" for the action node, the count of events for
+		// the trigger (the example selects three).
+		const expected: Array<[string, string]> = [
+			[TRIGGER_NODE, 'Events: 3'],
+			['Send confirmation', 'send: message'],
+			['Opt out', 'add: optOut'],
+		];
+		const subtitles = await settle(
+			() => Promise.all(expected.map(([node, text]) => readSubtitle(page, node, text))),
+			(value) => value.every((subtitle) => subtitle.found),
+		);
+		expect(subtitles).toEqual(expected.map(([node]) => ({ node, found: true, cut: false })));
+		await session.screenshot('09-canvas-subtitles');
+		// A close-up of the trigger with its label and subtitle, which n8n draws below its box.
+		const node = (await page
+			.locator(`[data-test-id="canvas-node"][data-node-name="${TRIGGER_NODE}"]`)
+			.boundingBox())!;
+		await page.screenshot({
+			path: path.join(ARTIFACTS_DIR, '09-canvas-trigger-subtitle.png'),
+			clip: { x: node.x - 80, y: node.y - 10, width: node.width + 160, height: node.height + 80 },
+		});
+		mark('subtitles');
+	});
+
+	it('finds the package when the node panel is searched for SMS, text message or Sinch', async () => {
+		await page.locator('[data-test-id="node-creator-plus-button"]').click();
+		const creator = page.locator('[data-test-id="node-creator"]');
+		const search = creator
+			.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="search-bar"] input')
+			.first();
+		const items = creator.locator('[data-test-id="node-creator-item-name"]');
+		for (const term of ['SMS', 'text message', 'Sinch']) {
+			await search.fill(term);
+			const found = await settle(
+				() => texts(items),
+				(names) => names.includes('MessageMedia'),
+			);
+			expect({ term, found: found.includes('MessageMedia') }).toEqual({ term, found: true });
+			if (term === 'SMS') {
+				console.log(`node panel search "SMS": ${JSON.stringify(found)}`);
+				// The entry n8n merges from both nodes carries the trigger's description; it names
+				// sending, which is what a user searching for SMS after a trigger wants.
+				const entry = items
+					.filter({ hasText: /^MessageMedia$/ })
+					.first()
+					.locator('xpath=ancestor::*[.//*[@data-test-id="node-creator-item-description"]][1]');
+				const description = (
+					await entry.locator('[data-test-id="node-creator-item-description"]').innerText()
+				).trim();
+				expect(description).toBe(new MessageMediaTrigger().description.description);
+				expect(description).toMatch(/^Send SMS/);
+				await entry.scrollIntoViewIfNeeded();
+				await session.screenshot('10-node-panel-search-sms');
+			}
+		}
+		await page.keyboard.press('Escape');
+		await creator.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+		mark('search aliases');
+	});
+
+	it("shows the trigger's notice in two sentences and links each node's Docs to its README section", async () => {
+		const docsUrls: Record<string, string> = {};
+		for (const node of [TRIGGER_NODE, 'Send confirmation']) {
+			await page.goto(`${n8n.baseUrl}/workflow/${appointment.id}`);
+			await page.locator(`[data-test-id="canvas-node"][data-node-name="${node}"]`).dblclick();
+			const ndv = page.locator('[data-test-id="ndv"]');
+			await ndv.waitFor();
+			await ndv.locator('[data-test-id="node-parameters"]').waitFor();
+			const docs = ndv.locator('a[href*="npmjs.com"]').first();
+			docsUrls[node] = (await docs.getAttribute('href')) ?? '';
+			if (node === TRIGGER_NODE) {
+				const notice = (
+					await ndv.locator('[data-test-id="node-parameters"] .notice-content').first().innerText()
+				).replace(/\s+/g, ' ');
+				expect(sentences(notice)).toBeLessThanOrEqual(2);
+				expect(notice.length).toBeLessThan(250);
+				await session.screenshot('11-trigger-short-notice');
+
+				// npmjs.com cannot be reached here: the README stands in for the package page, so
+				// the screenshot shows where the link lands.
+				const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+				await session.context.route('https://www.npmjs.com/**', (route) =>
+					route.fulfill({ contentType: 'text/html; charset=utf-8', body: readmeAsPage(readme) }),
+				);
+				const [docsPage] = await Promise.all([session.context.waitForEvent('page'), docs.click()]);
+				await docsPage.waitForLoadState();
+				expect(docsPage.url()).toBe(docsUrls[node]);
+				// The section the link names exists, and the page scrolled to it.
+				expect(await docsPage.evaluate('!!document.getElementById(location.hash.slice(1))')).toBe(
+					true,
+				);
+				expect(await docsPage.locator('#the-trigger').isVisible()).toBe(true);
+				await docsPage.screenshot({ path: path.join(ARTIFACTS_DIR, '12-docs-link-readme.png') });
+				await docsPage.close();
+			}
+			await page.keyboard.press('Escape');
+		}
+		expect(docsUrls).toEqual({
+			[TRIGGER_NODE]: new MessageMediaTrigger().description.documentationUrl,
+			'Send confirmation': new MessageMedia().description.documentationUrl,
+		});
+		expect(docsUrls[TRIGGER_NODE]).toBe(
+			'https://www.npmjs.com/package/n8n-nodes-messagemedia#the-trigger',
+		);
+		mark('notice and docs link');
 	});
 
 	it('shows no browser error about the package', () => {

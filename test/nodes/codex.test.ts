@@ -1,6 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { MessageMediaMessagingApi } from '../../credentials/MessageMediaMessagingApi.credentials';
+import { MessageMedia } from '../../nodes/MessageMedia/MessageMedia.node';
+import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
+
 /** What n8n reads from a node's codex file (n8n-core 2.41.1, DirectoryLoader.getCodex). */
 interface Codex {
 	node: string;
@@ -63,5 +67,18 @@ describe('codex files (what the node panel searches and the Docs link opens)', (
 		expect(
 			new Set(CODEX.map(({ codex }) => codex.resources.primaryDocumentation[0].url)).size,
 		).toBe(CODEX.length);
+	});
+
+	it("gives the details view's Docs link the codex's page, as written (no query after the #)", () => {
+		const byCodex = Object.fromEntries(
+			CODEX.map(({ codex }) => [
+				codex.node.split('.')[1],
+				codex.resources.primaryDocumentation[0].url,
+			]),
+		);
+		for (const node of [new MessageMedia(), new MessageMediaTrigger()]) {
+			expect(node.description.documentationUrl).toBe(byCodex[node.description.name]);
+		}
+		expect(new MessageMediaMessagingApi().documentationUrl).toBe(`${PACKAGE_PAGE}#credentials`);
 	});
 });
