@@ -114,7 +114,8 @@ export const REPLY_CUES: Array<[number, string[]]> = [
 			'will let you know',
 		],
 	],
-	[CUE.negator, ['not', 'never']],
+	// A wish or need that is negated stands right before what it negates: `don't want to cancel`.
+	[CUE.negator, ['not', 'never', 'not want to', 'not have to', 'no need to']],
 	[CUE.question, ['what', 'when', 'where', 'who', 'why', 'how', 'which', 'whose']],
 	[
 		CUE.proposal,
