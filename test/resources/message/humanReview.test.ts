@@ -260,6 +260,8 @@ describe('Human review: the answer', () => {
 			webhookUrl: url({}),
 		}).result;
 		expect(data.workflowData![0][0].json).toMatchObject({ decision: 'confirm' });
-		expect(data.workflowData![0][0].json.approved).toBeUndefined();
+		// The regular node says approved as the link buttons do; the review-only fields stay out.
+		expect(data.workflowData![0][0].json.approved).toBe(true);
+		expect(data.workflowData![0][0].json.chatInput).toBeUndefined();
 	});
 });

@@ -76,6 +76,7 @@ describe('Send and Wait for Reply: sending', () => {
 				metadata: { appointmentId: 'APT-7' },
 				waitedUntil: waitTill.toISOString(),
 				waitId,
+				approved: false,
 			},
 			pairedItem: { item: 0 },
 		};

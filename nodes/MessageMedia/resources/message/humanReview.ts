@@ -193,17 +193,18 @@ const DECLINED_BECAUSE: Record<string, string> = {
 	stop: 'The reviewer opted out by SMS (STOP).',
 	other: 'The reviewer answered by SMS without approving.',
 	timeout: 'No SMS reply came before the time limit, so the action was not approved.',
+	skipped: 'Send Once skipped the review SMS (its key was already sent), so nothing was approved.',
 	undelivered: 'The review SMS could not be delivered, so the action was not approved.',
 };
 
 /**
- * The fields n8n's agent reads from a Human review: `approved` only for a confirming reply, and in
- * `chatInput` what the person wrote or, without a reply, why nothing was approved (the agent quotes
- * only `chatInput` to the model). Empty for the regular node.
+ * `approved` is true only for a confirming answer, in every outcome, so a reply and a link button
+ * route alike. A Human review adds what n8n's agent reads: in `chatInput` what the person wrote or,
+ * without a reply, why nothing was approved (the agent quotes only `chatInput` to the model).
  */
 export function reviewVerdict(node: INode, decision: string, replyText?: string): IDataObject {
-	if (!isHumanReview(node)) return {};
 	const approved = decision === 'confirm';
+	if (!isHumanReview(node)) return { approved };
 	const reason = approved ? 'The reviewer approved by SMS.' : DECLINED_BECAUSE[decision];
 	const answered = decision !== 'timeout' && decision !== 'undelivered';
 	const chatInput = answered && replyText !== undefined ? replyText : reason;

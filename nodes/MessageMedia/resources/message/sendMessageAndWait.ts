@@ -249,7 +249,8 @@ async function run(
 		await once.settle(() => 'notSent');
 		this.addExecutionHints(...once.hints());
 		const json = { outcome: 'skipped', decision: 'skipped', to: message.destination_number };
-		return [{ json: { ...json, ...skipped }, pairedItem: { item: 0 } }];
+		const verdict = reviewVerdict(node, 'skipped');
+		return [{ json: { ...json, ...skipped, ...verdict }, pairedItem: { item: 0 } }];
 	}
 	const { outcomes, stoppedBy } = await postMessages.call(this, [{ itemIndex: 0, message }], {
 		stopOnFailure: true,
