@@ -88,7 +88,34 @@ async function dismissPopups(page: Page): Promise<string[]> {
 		else await page.keyboard.press('Escape');
 		await page.waitForTimeout(300);
 	}
+	if (await closeProductionChecklist(page)) closed.push('Production Checklist');
 	return closed;
+}
+
+/**
+ * n8n 2.41.1's editor opens its Production Checklist popover over the canvas the first time a
+ * browser profile shows a published workflow (it remembers `firstActivatedAt` per workflow in the
+ * browser's own storage), a tick after the workflow loads. It is not a dialog, so close it here.
+ */
+async function closeProductionChecklist(page: Page): Promise<boolean> {
+	const checklist = page
+		.locator('[data-reka-popper-content-wrapper]')
+		.filter({ hasText: 'Production Checklist' });
+	const shown = await checklist
+		.first()
+		.waitFor({ state: 'visible', timeout: 1_000 })
+		.then(() => true)
+		.catch(() => false);
+	if (!shown) return false;
+	await page.keyboard.press('Escape');
+	const hidden = await checklist
+		.first()
+		.waitFor({ state: 'hidden', timeout: 1_000 })
+		.then(() => true)
+		.catch(() => false);
+	if (!hidden) await checklist.first().locator('button').first().click();
+	await checklist.first().waitFor({ state: 'hidden', timeout: 5_000 });
+	return true;
 }
 
 interface CanvasLabel {
@@ -375,6 +402,7 @@ describe('n8n editor in a real browser (Chromium)', () => {
 			await dismissPopups(page);
 			// The canvas fits the view once the nodes are measured; let it settle.
 			await page.waitForTimeout(1_500);
+			await closeProductionChecklist(page);
 			await session.screenshot(`example-${wf.file.replace(/\.json$/, '')}`);
 			const labels = await readLabels(page);
 			expect(labels.map((label) => label.node).sort()).toEqual(canvasNodeNames(wf.workflow));
@@ -603,7 +631,10 @@ describe('n8n editor in a real browser (Chromium)', () => {
 		const docsUrls: Record<string, string> = {};
 		for (const node of [TRIGGER_NODE, 'Send confirmation']) {
 			await page.goto(`${n8n.baseUrl}/workflow/${appointment.id}`);
-			await page.locator(`[data-test-id="canvas-node"][data-node-name="${node}"]`).dblclick();
+			const target = page.locator(`[data-test-id="canvas-node"][data-node-name="${node}"]`);
+			await target.waitFor();
+			await dismissPopups(page);
+			await target.dblclick();
 			const ndv = page.locator('[data-test-id="ndv"]');
 			await ndv.waitFor();
 			await ndv.locator('[data-test-id="node-parameters"]').waitFor();
