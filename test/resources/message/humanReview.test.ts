@@ -15,9 +15,9 @@ import {
 } from '../../../nodes/MessageMedia/resources/message/humanReview';
 import { countSegments } from '../../../nodes/MessageMedia/shared/segments';
 import { resetDedupStores } from '../../../nodes/MessageMedia/inbound/dedupStore';
+import { acceptOneSend } from '../../helpers/messagesApi';
 import {
 	asN8nHitlProperties,
-	BASE_URL,
 	executeActionNode,
 	TEST_CREDENTIALS,
 	webhookContext,
@@ -105,8 +105,6 @@ describe('Human review: the request it texts', () => {
 	});
 });
 
-type Sent = { messages: Array<Record<string, unknown>> };
-
 describe('Human review: sending and timing out', () => {
 	const toolCall = {
 		tool: 'Issue_refund',
@@ -128,17 +126,11 @@ describe('Human review: sending and timing out', () => {
 	afterAll(() => nock.enableNetConnect());
 
 	async function send(parameters: IDataObject) {
-		let sent: Sent | undefined;
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.reply((_u, body) => {
-				sent = body as Sent;
-				return [202, { messages: [{ message_id: 'm-1', status: 'queued' }] }];
-			});
+		const request = acceptOneSend('m-1');
 		const { output } = await executeActionNode({ parameters, nodeType: HITL_TYPE }, [
 			{ json: toolCall },
 		]);
-		return { message: sent!.messages[0], output: output[0][0].json };
+		return { message: request.body!.messages[0], output: output[0][0].json };
 	}
 
 	it('texts the tool call as a readable SMS and waits; the time limit is a rejection', async () => {

@@ -2,6 +2,8 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import nock from 'nock';
 
+import type { SentMessages as Sent } from '../../helpers/messagesApi';
+import { acceptedSend as accept, acceptOneSend } from '../../helpers/messagesApi';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS } from '../../helpers/n8n';
 import { testRetry, useRetryPolicy, useRetrySleep } from '../../helpers/retry';
 
@@ -19,27 +21,6 @@ const items = (n: number) =>
 		phone: `+61491570${String(100 + i)}`,
 		text: `Hello ${i}`,
 	}));
-
-type Sent = { messages: Array<Record<string, unknown>> };
-const accept = (body: Sent) => ({
-	messages: body.messages.map((m) => ({
-		...m,
-		message_id: `id-${m.destination_number}`,
-		status: 'queued',
-	})),
-});
-
-/** POST /v1/messages accepts once; `body` is what was sent. */
-function acceptOneSend(): { body?: Sent } {
-	const request: { body?: Sent } = {};
-	nock(BASE_URL)
-		.post('/v1/messages')
-		.reply((_u, body) => {
-			request.body = body as Sent;
-			return [202, accept(body as Sent)];
-		});
-	return request;
-}
 
 beforeAll(() => {
 	nock.disableNetConnect();

@@ -16,9 +16,8 @@ import {
 	linkToken,
 	WAIT_ID_PARAM,
 } from '../../../nodes/MessageMedia/resources/message/waitIdentity';
+import { acceptOneSend } from '../../helpers/messagesApi';
 import { BASE_URL, executeActionNode, TEST_CREDENTIALS, webhookContext } from '../../helpers/n8n';
-
-type Sent = { messages: Array<Record<string, unknown>> };
 
 const QUESTION = 'Dr Lee, Tue 10:00. Tap to confirm:';
 const params = (overrides: IDataObject = {}): IDataObject => ({
@@ -38,15 +37,9 @@ afterAll(() => nock.enableNetConnect());
 
 /** Sends with these parameters; answers what MessageMedia received and the node's output. */
 async function send(parameters: IDataObject, input: IDataObject = {}) {
-	let sent: Sent | undefined;
-	nock(BASE_URL)
-		.post('/v1/messages')
-		.reply((_u, body) => {
-			sent = body as Sent;
-			return [202, { messages: [{ message_id: 'm-1', status: 'queued' }] }];
-		});
+	const request = acceptOneSend('m-1');
 	const run = await executeActionNode({ parameters, executionId: 'exec-5' }, [input]);
-	return { message: sent!.messages[0], json: run.output[0][0].json };
+	return { message: request.body!.messages[0], json: run.output[0][0].json };
 }
 
 describe('Confirm by link: sending', () => {
