@@ -11,10 +11,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { INode, INodeParameters, IWebhookDescription } from 'n8n-workflow';
+import type {
+	INode,
+	INodeParameters,
+	INodeTypeDescription,
+	IWebhookDescription,
+} from 'n8n-workflow';
 
+import { MessageMedia } from '../nodes/MessageMedia/MessageMedia.node';
 import {
 	holdsExpression,
+	isHumanReview,
+	N8N_REVIEW_MESSAGE,
+	REVIEW_RESPONSE_TYPE,
 	storedParameter,
 	TRIGGER_VERSIONS,
 	WEBHOOK_DESCRIPTION_RESOLVERS,
@@ -241,6 +250,36 @@ for (const { line, expected } of LINES) {
 				});
 			}
 		});
+
+		if (line === '2.x') {
+			describe('6. the Human review variant of Send and Wait', () => {
+				it('is generated as <node>HitlTool with n8n’s own message and an approval response type', () => {
+					const { convertNodeToHitlTool } = jest.requireActual<{
+						convertNodeToHitlTool: (item: { description: INodeTypeDescription }) => {
+							description: INodeTypeDescription;
+						};
+					}>(rt.file('n8n', 'dist/tool-generation/hitl-tools.js'));
+					const { description } = convertNodeToHitlTool({
+						description: structuredClone(new MessageMedia().description),
+					});
+					const review = { type: `n8n-nodes-messagemedia.${description.name}` } as INode;
+					expect(isHumanReview(review)).toBe(true);
+					const byName = new Map(description.properties.map((p) => [p.name, p]));
+					expect(byName.get('message')?.default).toBe(N8N_REVIEW_MESSAGE);
+					expect(byName.get('responseType')?.default).toBe(REVIEW_RESPONSE_TYPE);
+				});
+
+				it('lets the agent run the gated tool only on a boolean approved, quoting chatInput', () => {
+					const file = rt.file(
+						'@n8n/n8n-nodes-langchain',
+						'dist/utils/agent-execution/processHitlResponses.js',
+					);
+					const source = fs.readFileSync(file, 'utf8').replace(/\s+/g, ' ');
+					expect(source).toContain("typeof data.approved === 'boolean'");
+					expect(source).toContain('json?.chatInput');
+				});
+			});
+		}
 
 		describe('5. trigger version 2', () => {
 			it('evaluates the binaryData expression per request only for a start node at version 1', () => {

@@ -140,3 +140,27 @@ export function holdsExpression(value: unknown): boolean {
  * N8N_EXPRESSION_ENGINE=vm); events are handled the same way.
  */
 export const TRIGGER_VERSIONS = { version: [1, 2], defaultVersion: 2 };
+
+/**
+ * 6. The AI Agent's Human review variant of Send and Wait.
+ *
+ * Read in n8n 2.41.1 (`tool-generation/hitl-tools.js` convertNodeToHitlTool) and
+ * @n8n/n8n-nodes-langchain 2.41.1 (`utils/agent-execution/processHitlResponses.js`): n8n
+ * generates a variant of every node with a sendAndWait operation, typed `<node>HitlTool`. It drops
+ * any property named `message` and puts its own first, defaulting to N8N_REVIEW_MESSAGE; it
+ * replaces `responseType` with a hidden one set to `approval`; it keeps every other property. The
+ * agent runs the gated tool only when the node's output has `approved: true`, and otherwise tells
+ * the model it was rejected, quoting `chatInput`. n8n 1.123.x generates no such variant.
+ *
+ * Without it: the node is not offered as Human review; Send and Wait works as before.
+ */
+export function isHumanReview(node: INode): boolean {
+	return node.type.endsWith('HitlTool');
+}
+
+/** The value n8n gives `responseType` in its Human review variant. */
+export const REVIEW_RESPONSE_TYPE = 'approval';
+
+/** The default n8n gives the `message` property of its Human review variant. */
+export const N8N_REVIEW_MESSAGE =
+	'=The agent wants to run this tool: {{ $tool.name }}\n\nInput:\n{{ $tool.parameters }}';

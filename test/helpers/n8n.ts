@@ -27,10 +27,7 @@ import { ExecuteContext, HookContext, WebhookContext } from 'n8n-core';
 import { MessageMediaMessagingApi } from '../../credentials/MessageMediaMessagingApi.credentials';
 import { MessageMedia } from '../../nodes/MessageMedia/MessageMedia.node';
 import { MessageMediaTrigger } from '../../nodes/MessageMedia/MessageMediaTrigger.node';
-import {
-	N8N_REVIEW_MESSAGE,
-	REVIEW_RESPONSE_TYPE,
-} from '../../nodes/MessageMedia/resources/message/humanReview';
+import { N8N_REVIEW_MESSAGE, REVIEW_RESPONSE_TYPE } from '../../nodes/MessageMedia/n8nInternals';
 
 export const BASE_URL = 'https://api.messagemedia.test';
 

@@ -8,11 +8,11 @@ import {
 	callbackToken,
 } from '../../../nodes/MessageMedia/resources/message/waitIdentity';
 import {
-	N8N_REVIEW_MESSAGE,
 	reviewRequestText,
 	TEXTED_NUMBER_PARAM,
 	textedNumberParam,
 } from '../../../nodes/MessageMedia/resources/message/humanReview';
+import { N8N_REVIEW_MESSAGE } from '../../../nodes/MessageMedia/n8nInternals';
 import { countSegments } from '../../../nodes/MessageMedia/shared/segments';
 import { resetDedupStores } from '../../../nodes/MessageMedia/inbound/dedupStore';
 import { acceptOneSend } from '../../helpers/messagesApi';

@@ -6,25 +6,13 @@ import type { ParameterReader } from '../../shared/itemParameterReader';
 import { firstEntryOf } from '../../intent/replyIntentLists';
 import { countSegments } from '../../shared/segments';
 import { secretsMatch } from '../../inbound/verifyRequest';
+import { isHumanReview, N8N_REVIEW_MESSAGE, REVIEW_RESPONSE_TYPE } from '../../n8nInternals';
 
 /*
- * Send and Wait for Reply as the "Human review" tool of n8n's AI Agent.
- *
- * n8n (read in 2.41.1, packages/cli tool-generation/hitl-tools) generates a variant of every node
- * with a `sendAndWait` operation, typed `<package>.<node>HitlTool`. In that variant it drops any
- * property named `message` and puts its own first, defaulting to N8N_REVIEW_MESSAGE; it replaces a
- * property named `responseType` with a hidden one set to `approval`; it keeps every other property.
- * The agent (V3, processHitlResponses) runs the gated tool only when the node's output has
- * `approved: true`; otherwise it tells the model it was rejected, quoting `chatInput` when there is
- * one. The node's input item holds the tool call: `tool` (its name) and `toolParameters`.
+ * Send and Wait for Reply as the "Human review" tool of n8n's AI Agent. What n8n does with a node
+ * that has a sendAndWait operation is in n8nInternals.ts (entry 6). The node's input item holds
+ * the tool call: `tool` (its name) and `toolParameters`.
  */
-
-/** The value n8n gives `responseType` in its Human review variant. */
-export const REVIEW_RESPONSE_TYPE = 'approval';
-
-/** The default n8n gives the `message` property of its Human review variant. */
-export const N8N_REVIEW_MESSAGE =
-	'=The agent wants to run this tool: {{ $tool.name }}\n\nInput:\n{{ $tool.parameters }}';
 
 /** Segments a review request may use when Maximum Segments is not set. */
 export const DEFAULT_REVIEW_SEGMENTS = 2;
@@ -38,10 +26,6 @@ export const TEXTED_NUMBER_PARAM = 'mm_to';
 // Fields of Send and Wait that a tool's review does not use: n8n's own `message` replaces
 // `content`, a review is always an SMS, and the notice explains branching, which the agent does.
 const NOT_IN_REVIEW = ['sendAndWaitNotice', 'content', 'format'];
-
-export function isHumanReview(node: INode): boolean {
-	return node.type.endsWith('HitlTool');
-}
 
 /**
  * Send and Wait's properties, with the fields a review does not use hidden in the Human review

@@ -16,15 +16,13 @@ import { keyOutcome, readSendOnce, SendOnceRun } from '../../shared/sendOnce';
 import { postMessages } from './postMessages';
 import type { WaitOutcome } from './sendAndWaitWebhook';
 import {
-	isHumanReview,
-	REVIEW_RESPONSE_TYPE,
 	reviewParameterReader,
 	reviewVerdict,
 	textedNumberParam,
 	withHumanReview,
 } from './humanReview';
 import { waitUrls } from './waitIdentity';
-import { outputWhenWaitRunsOut } from '../../n8nInternals';
+import { isHumanReview, outputWhenWaitRunsOut, REVIEW_RESPONSE_TYPE } from '../../n8nInternals';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 
