@@ -28,6 +28,7 @@ import {
 } from './helpers/harness';
 import {
 	answerEachRound,
+	book,
 	bookingWorkflow,
 	branchesThatRan,
 	CallbackDelivery,
@@ -191,13 +192,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 			}),
 			hookPath,
 		);
-		const booked = await http('POST', url, {
-			phone: CUSTOMER,
-			name: 'Ann',
-			when: 'Tuesday 10:00',
-			appointmentId,
-		});
-		expect(booked.status).toBe(200);
+		await book(url, appointmentId, CUSTOMER);
 		// 1.x's public API does not list waiting executions; the harness asks /rest for them.
 		const [waiting] = await env.n8n.api.waitForExecutions(workflowId, 1, {
 			status: 'waiting',

@@ -9,7 +9,6 @@ import {
 	createWorkflow,
 	deactivateTrigger,
 	E2eEnv,
-	http,
 	nodeOutput,
 	nodesRun,
 	pollUntil,
@@ -20,7 +19,7 @@ import {
 } from './helpers/harness';
 import type { N8nExecution, N8nWorkflow } from './helpers/harness';
 import { readExample } from '../../scripts/n8n/n8n';
-import { bookingWorkflow, WAIT_NODE } from './helpers/sendAndWait';
+import { book, bookingWorkflow, WAIT_NODE } from './helpers/sendAndWait';
 
 const CUSTOMER = '+61491570156';
 const OWN_INTENTS = { intents: [{ name: 'late', keywords: 'running late, 10 minutes late' }] };
@@ -146,13 +145,7 @@ describe('Reply intents in a real n8n', () => {
 
 			for (const [index, reply] of REPLIES.entries()) {
 				const appointmentId = `B-${index}`;
-				const booked = await http('POST', url, {
-					phone: CUSTOMER,
-					name: 'Ann',
-					when: 'Tuesday 10:00',
-					appointmentId,
-				});
-				expect(booked.status).toBe(200);
+				await book(url, appointmentId, CUSTOMER);
 				const messages = await pollUntil(
 					`the text for ${appointmentId}`,
 					() => env.sandbox.messages(),

@@ -37,6 +37,7 @@ import {
 import {
 	ARTIFACTS,
 	BRANCHES,
+	book,
 	bookingWorkflow,
 	branchesThatRan,
 	buildPackage,
@@ -131,16 +132,6 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		return url;
 	}
 
-	async function book(url: string, appointmentId: string, phone = CUSTOMER) {
-		const res = await http('POST', url, {
-			phone,
-			name: 'Ann',
-			when: 'Tuesday 10:00',
-			appointmentId,
-		});
-		expect(res.status).toBe(200);
-	}
-
 	/** The one waiting execution of a workflow (polls the executions API). */
 	async function waitingExecution(workflowId: string): Promise<N8nExecution> {
 		const [execution] = await n8n.api.waitForExecutions(workflowId, 1, {
@@ -221,7 +212,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		const wfId = example!.id;
 		const url = await publish(example!, 'booking');
 
-		await book(url, 'A-1001');
+		await book(url, 'A-1001', CUSTOMER);
 		const waiting = await waitingExecution(wfId);
 		expect(waiting.mode).toBe('webhook');
 		expect(waiting.finished).toBe(false);
@@ -323,7 +314,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		);
 		const url = await publish(wf, hookPath);
 		const tBook = Date.now();
-		await book(url, 'A-2002');
+		await book(url, 'A-2002', CUSTOMER);
 		const waiting = await waitingExecution(wf.id);
 		const message = await sentMessage('A-2002');
 		expectCallbackUrlFor(message, waiting.id);
@@ -447,7 +438,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			}),
 		);
 		const url = await publish(wf, hookPath);
-		await book(url, 'A-4004');
+		await book(url, 'A-4004', CUSTOMER);
 		const waiting = await waitingExecution(wf.id);
 		const message = await sentMessage('A-4004');
 		expectCallbackUrlFor(message, waiting.id);
@@ -616,7 +607,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			}),
 		);
 		const url = await publish(wf, hookPath);
-		await book(url, 'A-6006');
+		await book(url, 'A-6006', CUSTOMER);
 		const waiting = await waitingExecution(wf.id);
 		await answerEachRound(
 			{
@@ -659,7 +650,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 			}),
 		);
 		const url = await publish(wf, hookPath);
-		await book(url, 'A-7007');
+		await book(url, 'A-7007', CUSTOMER);
 		const waiting = await waitingExecution(wf.id);
 		const message = await sentMessage('A-7007');
 		const link = linkIn(message.content);

@@ -237,12 +237,28 @@ describe('Send Once: claim, then send, then settle', () => {
 			.reply(202, (_u: string, body: Sent) => ({ messages: body.messages }))
 			.post('/v1/messages')
 			.reply(401, { message: 'Unauthorized' });
-		await expect(send(appointments(201))).rejects.toThrow();
+		await expect(send(appointments(201))).rejects.toMatchObject({
+			description: expect.stringContaining(
+				'100 message(s) from earlier batches were already accepted; Send Once kept their keys, so re-running the node skips them.',
+			),
+		});
 		const requests = acceptSends(2);
 		const run2 = await send(appointments(201));
 		// The first 100 went out; the second batch was refused and the third never sent.
 		expect(requests.map((r) => r.length)).toEqual([100, 1]);
 		expect(json(run2).filter((j) => j.skipped)).toHaveLength(100);
+	});
+
+	it('warns against a re-run when a message went out without a key, as without Send Once', async () => {
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.reply(202, (_u: string, body: Sent) => ({ messages: body.messages }))
+			.post('/v1/messages')
+			.reply(401, { message: 'Unauthorized' });
+		const items = appointments(101).map((a, i) => (i === 0 ? { ...a, id: '' } : a));
+		await expect(send(items, { sendOnce: { key: '={{ $json.id }}' } })).rejects.toMatchObject({
+			description: expect.stringContaining('do not rerun the whole node'),
+		});
 	});
 
 	it('fails before sending anything when the store cannot be read', async () => {

@@ -132,6 +132,17 @@ export function bookingWorkflow(opts: BookingOptions): N8nWorkflow {
 	return wf;
 }
 
+/** Books an appointment through the booking workflow's webhook, as a booking system would. */
+export async function book(url: string, appointmentId: string, phone: string): Promise<void> {
+	const res = await http('POST', url, {
+		phone,
+		name: 'Ann',
+		when: 'Tuesday 10:00',
+		appointmentId,
+	});
+	expect(res.status).toBe(200);
+}
+
 export const LOOP_CHECK_NODE = 'Answer unclear?';
 export const LOOP_DONE_NODE = 'Done';
 

@@ -129,7 +129,7 @@ describe('Send: a 400 that names messages fails only those items', () => {
 		await expect(executeActionNode({ parameters: params }, items(101))).rejects.toMatchObject({
 			message: expect.stringMatching(/ \[item 100\]$/),
 			description: expect.stringContaining(
-				'100 message(s) from earlier batches were already accepted',
+				'100 message(s) from earlier batches were already accepted; do not rerun the whole node',
 			),
 		});
 	});

@@ -30,6 +30,20 @@ beforeAll(() => {
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
+/**
+ * The item a wait for the test message outputs on timeout, which is also what the waiting
+ * execution keeps until an answer resumes it.
+ */
+const timeoutJson = (extra: IDataObject = {}): IDataObject => ({
+	outcome: 'timeout',
+	decision: 'timeout',
+	messageId: 'm-1',
+	to: '+61491570156',
+	content: 'Reply YES to confirm, NO to cancel',
+	metadata: { appointmentId: 'APT-7' },
+	...extra,
+});
+
 describe('Send and Wait for Reply: sending', () => {
 	it('sends one message whose callback is this execution’s signed resume URL, then waits', async () => {
 		let sent: Sent | undefined;
@@ -67,17 +81,7 @@ describe('Send and Wait for Reply: sending', () => {
 		expect(waitTill.getTime()).toBeLessThan(Date.now() + 2 * 3_600_000 + 1000);
 
 		const timeoutItem = {
-			json: {
-				outcome: 'timeout',
-				decision: 'timeout',
-				messageId: 'm-1',
-				to: '+61491570156',
-				content: 'Reply YES to confirm, NO to cancel',
-				metadata: { appointmentId: 'APT-7' },
-				waitedUntil: waitTill.toISOString(),
-				waitId,
-				approved: false,
-			},
+			json: timeoutJson({ waitedUntil: waitTill.toISOString(), waitId, approved: false }),
 			pairedItem: { item: 0 },
 		};
 		expect(output[0]).toEqual([timeoutItem]);
@@ -211,15 +215,8 @@ describe('Send and Wait for Reply: the resume webhook', () => {
 			wait === null ? '' : `${WAIT_ID_PARAM}=${wait}&`
 		}${CALLBACK_TOKEN_PARAM}=${t}&signature=abc`;
 	/** What the waiting execution keeps: the timeout item of the wait it is in. */
-	const waitingFor = (wait?: string): IDataObject => ({
-		outcome: 'timeout',
-		decision: 'timeout',
-		messageId: 'm-1',
-		to: '+61491570156',
-		content: 'Reply YES to confirm, NO to cancel',
-		metadata: { appointmentId: 'APT-7' },
-		...(wait === undefined ? {} : { waitId: wait }),
-	});
+	const waitingFor = (wait?: string): IDataObject =>
+		timeoutJson(wait === undefined ? {} : { waitId: wait });
 
 	const replyObject = {
 		reply_id: 'r-1',

@@ -53,12 +53,16 @@ export interface SendResult {
 export interface SendSettings {
 	/** Stop at the first failure (Continue On Fail is off) rather than send everything else. */
 	stopOnFailure: boolean;
+	/** Every message has a Send Once key, so re-running the node skips those already accepted. */
+	rerunSkipsAccepted?: boolean;
 }
 
-function describeSent(sent: number): string | undefined {
-	return sent > 0
-		? `${sent} message(s) from earlier batches were already accepted; do not rerun the whole node, or those customers get the message twice.`
-		: undefined;
+function describeSent(sent: number, settings: SendSettings): string | undefined {
+	if (sent === 0) return undefined;
+	const accepted = `${sent} message(s) from earlier batches were already accepted`;
+	return settings.rerunSkipsAccepted
+		? `${accepted}; Send Once kept their keys, so re-running the node skips them.`
+		: `${accepted}; do not rerun the whole node, or those customers get the message twice.`;
 }
 
 /** How a rejected message reads, from Send and from Send and Wait alike. */
@@ -66,7 +70,7 @@ export function rejectionError(
 	node: INode,
 	reason: string,
 	itemIndex: number,
-	context: { batchSize: number; details: string[]; sentBefore: number },
+	context: { batchSize: number; details: string[]; sentBefore: number; settings: SendSettings },
 ): NodeOperationError {
 	return new NodeOperationError(
 		node,
@@ -78,7 +82,7 @@ export function rejectionError(
 					? `MessageMedia accepts a batch all or nothing, so none of the ${context.batchSize} messages in this batch were sent.`
 					: 'The message was not sent.',
 				context.details.length ? `Details: ${context.details.join('; ')}.` : undefined,
-				describeSent(context.sentBefore),
+				describeSent(context.sentBefore, context.settings),
 			]
 				.filter(Boolean)
 				.join(' '),
@@ -101,7 +105,7 @@ class Run {
 	}
 }
 
-async function postOnce(this: IExecuteFunctions, batch: PendingMessage[], sentBefore: number) {
+async function postOnce(this: IExecuteFunctions, run: Run, batch: PendingMessage[]) {
 	try {
 		return await messageMediaApiFullResponse.call(this, {
 			method: 'POST',
@@ -110,7 +114,7 @@ async function postOnce(this: IExecuteFunctions, batch: PendingMessage[], sentBe
 			retry: 'send',
 			acceptStatus: [400],
 			itemIndex: batch[0].itemIndex,
-			note: describeSent(sentBefore),
+			note: describeSent(run.sent, run.settings),
 		});
 	} catch (error) {
 		// The transport raises only n8n's own error types, with the earlier batches in the description.
@@ -134,6 +138,7 @@ function settleRejected(
 			batchSize: remaining.length,
 			details: problem.details,
 			sentBefore: run.sent,
+			settings: run.settings,
 		});
 	};
 	// A 400 that names no message cannot be pinned on one item, so it ends the run whatever the setting.
@@ -163,7 +168,7 @@ function settleRejected(
 async function sendBatch(this: IExecuteFunctions, run: Run, batch: PendingMessage[]) {
 	let remaining = batch;
 	while (remaining.length > 0 && !run.stoppedBy) {
-		const response = await postOnce.call(this, remaining, run.sent);
+		const response = await postOnce.call(this, run, remaining);
 		if (response instanceof NodeApiError || response instanceof NodeOperationError) {
 			// These messages were offered, so they failed even when the failure stops the run: an
 			// unknown outcome must not read as never sent.

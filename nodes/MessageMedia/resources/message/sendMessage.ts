@@ -105,6 +105,7 @@ export async function run(
 	const toSend = once ? skipAlreadySent(once, pending, results) : pending;
 	const { outcomes, stoppedBy } = await postMessages.call(this, toSend, {
 		stopOnFailure: !this.continueOnFail(),
+		rerunSkipsAccepted: once !== undefined && toSend.every((p) => once.isClaimed(p.itemIndex)),
 	});
 	if (once) await settleSendOnce.call(this, once, outcomes, stoppedBy);
 	if (stoppedBy) throw stoppedBy;

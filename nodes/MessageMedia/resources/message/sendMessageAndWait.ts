@@ -10,7 +10,7 @@ import { applyCostAndTiming } from '../../shared/costAndTiming';
 import { intentKeywordFields, messageFields } from '../../shared/descriptions';
 import { atItem } from '../../shared/itemError';
 import { itemParameterReader } from '../../shared/itemParameterReader';
-import { buildMessage } from '../../shared/message';
+import { buildMessage, type OutboundMessage } from '../../shared/message';
 import type { OperationDefinition } from '../../shared/types';
 import { keyOutcome, readSendOnce, SendOnceRun } from '../../shared/sendOnce';
 import { postMessages } from './postMessages';
@@ -21,7 +21,7 @@ import {
 	textedNumberParam,
 	withHumanReview,
 } from './humanReview';
-import { waitUrls } from './waitIdentity';
+import { waitUrls, type WaitUrls } from './waitIdentity';
 import { isHumanReview, outputWhenWaitRunsOut, REVIEW_RESPONSE_TYPE } from '../../n8nInternals';
 
 const show = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
@@ -187,21 +187,33 @@ function waitUntil(this: IExecuteFunctions, now: number): Date {
 	return new Date(now + amount * (UNIT_MS[unit] ?? UNIT_MS.hours));
 }
 
-async function run(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	if (items.length !== 1) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Send and Wait for Reply handles one message per execution, but received ${items.length} items`,
-			{
-				description:
-					'MessageMedia calls back once per message while an execution can resume only once. Split the items so each runs its own execution (for example with a sub-workflow), or for bulk campaigns use Send together with the MessageMedia Trigger.',
-			},
-		);
-	}
-	const now = Date.now();
+function requireOneItem(this: IExecuteFunctions, items: INodeExecutionData[]): void {
+	if (items.length === 1) return;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Send and Wait for Reply handles one message per execution, but received ${items.length} items`,
+		{
+			description:
+				'MessageMedia calls back once per message while an execution can resume only once. Split the items so each runs its own execution (for example with a sub-workflow), or for bulk campaigns use Send together with the MessageMedia Trigger.',
+		},
+	);
+}
+
+/** The message as it will go out, the question it asks, and how the answer finds this wait. */
+interface PreparedWait {
+	message: OutboundMessage;
+	question: string;
+	wait: WaitUrls;
+	options: IDataObject;
+	/** When the message goes out: now, or later when a send window delays it. */
+	goesOut: number;
+}
+
+/**
+ * Builds the message with the wait's callback (and link, when the customer answers by link),
+ * then applies segments and the send window, so the link counts against Maximum Segments.
+ */
+async function prepareWait(this: IExecuteFunctions, now: number): Promise<PreparedWait> {
 	const node = this.getNode();
 	const read = reviewParameterReader(this, node, itemParameterReader(this, node));
 	const message = buildMessage.call(this, 0, now, node, read);
@@ -218,37 +230,49 @@ async function run(
 		message.content = `${message.content}\n${wait.linkUrl}`;
 	}
 	if (this.getNodeParameter('resumeOnUndelivered', 0, true)) message.delivery_report = true;
-	// After the link is in: its length counts in the segments and against Maximum Segments.
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	applyCostAndTiming(this, this.getNode(), 0, message, options, now);
-	// The time limit counts from when the message goes out, which a send window can delay.
+	applyCostAndTiming(this, node, 0, message, options, now);
 	const goesOut = typeof message.scheduled === 'string' ? Date.parse(message.scheduled) : now;
-	const waitTill = waitUntil.call(this, goesOut);
-	if (waitTill !== WAIT_INDEFINITELY && waitTill.getTime() <= goesOut) {
-		throw new NodeOperationError(
-			this.getNode(),
-			atItem(
-				`"Max Date and Time" (${waitTill.toISOString()}) is not after the message goes out (${new Date(goesOut).toISOString()})`,
-				0,
-			),
-			{
-				itemIndex: 0,
-				description: 'Nothing was sent. The wait would end before the customer could reply.',
-			},
-		);
-	}
+	return { message, question, wait, options, goesOut };
+}
 
+/** When the wait ends; it counts from when the message goes out, and must end after that. */
+function waitLimit(this: IExecuteFunctions, goesOut: number): Date {
+	const waitTill = waitUntil.call(this, goesOut);
+	if (waitTill === WAIT_INDEFINITELY || waitTill.getTime() > goesOut) return waitTill;
+	throw new NodeOperationError(
+		this.getNode(),
+		atItem(
+			`"Max Date and Time" (${waitTill.toISOString()}) is not after the message goes out (${new Date(goesOut).toISOString()})`,
+			0,
+		),
+		{
+			itemIndex: 0,
+			description: 'Nothing was sent. The wait would end before the customer could reply.',
+		},
+	);
+}
+
+/**
+ * Sends the message once, under Send Once when it is on. Answers the item to output at once when
+ * Send Once skipped the message (there is no reply to wait for), else what MessageMedia accepted.
+ */
+async function sendOnceOrSkip(
+	this: IExecuteFunctions,
+	{ message, options }: PreparedWait,
+	now: number,
+): Promise<{ skippedItem: INodeExecutionData } | { accepted: IDataObject }> {
 	const sendOnce = readSendOnce(this, options, 0);
 	const once = sendOnce ? await SendOnceRun.claim(this, [sendOnce], now) : undefined;
 	const skipped = once?.skipped.get(0);
 	if (once && skipped) {
-		// Nothing was sent, so there is no reply to wait for. Settling still clears what the check
-		// recorded after the key's send, so the key is remembered from its send.
+		// Settling still clears what the check recorded after the key's send, so the key is
+		// remembered from its send.
 		await once.settle(() => 'notSent');
 		this.addExecutionHints(...once.hints());
 		const json = { outcome: 'skipped', decision: 'skipped', to: message.destination_number };
-		const verdict = reviewVerdict(node, 'skipped');
-		return [{ json: { ...json, ...skipped, ...verdict }, pairedItem: { item: 0 } }];
+		const verdict = reviewVerdict(this.getNode(), 'skipped');
+		return { skippedItem: { json: { ...json, ...skipped, ...verdict }, pairedItem: { item: 0 } } };
 	}
 	const { outcomes, stoppedBy } = await postMessages.call(this, [{ itemIndex: 0, message }], {
 		stopOnFailure: true,
@@ -256,9 +280,17 @@ async function run(
 	await once?.settle(() => keyOutcome(outcomes[0]));
 	if (stoppedBy) throw stoppedBy;
 	const sent = outcomes[0];
-	const accepted = sent.status === 'accepted' ? sent.accepted : {};
+	return { accepted: sent.status === 'accepted' ? sent.accepted : {} };
+}
 
-	const timeoutItem: INodeExecutionData = {
+/** What the node outputs when nobody answers in time; the resume webhook replaces it on an answer. */
+function timeoutItem(
+	this: IExecuteFunctions,
+	{ message, question, wait }: PreparedWait,
+	accepted: IDataObject,
+	waitTill: Date,
+): INodeExecutionData {
+	return {
 		json: {
 			outcome: 'timeout' as WaitOutcome,
 			decision: 'timeout',
@@ -269,13 +301,26 @@ async function run(
 			waitedUntil: waitTill === WAIT_INDEFINITELY ? null : waitTill.toISOString(),
 			// Which wait this is: the resume webhook answers only callbacks that name it.
 			waitId: wait.waitId,
-			...reviewVerdict(node, 'timeout'),
+			...reviewVerdict(this.getNode(), 'timeout'),
 		},
 		pairedItem: { item: 0 },
 	};
-	outputWhenWaitRunsOut(this, timeoutItem);
+}
+
+async function run(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	requireOneItem.call(this, items);
+	const now = Date.now();
+	const prepared = await prepareWait.call(this, now);
+	const waitTill = waitLimit.call(this, prepared.goesOut);
+	const sent = await sendOnceOrSkip.call(this, prepared, now);
+	if ('skippedItem' in sent) return [sent.skippedItem];
+	const item = timeoutItem.call(this, prepared, sent.accepted, waitTill);
+	outputWhenWaitRunsOut(this, item);
 	await this.putExecutionToWait(waitTill);
-	return [timeoutItem];
+	return [item];
 }
 
 export const sendMessageAndWait: OperationDefinition = {
