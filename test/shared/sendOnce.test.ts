@@ -52,6 +52,15 @@ function acceptSends(times = 1): string[][] {
 	return requests;
 }
 
+/** Accepts the first batch, then answers 401: the node stops with one batch sent. */
+function acceptOneBatchThenRefuse(): void {
+	nock(BASE_URL)
+		.post('/v1/messages')
+		.reply(202, (_u: string, body: Sent) => ({ messages: body.messages }))
+		.post('/v1/messages')
+		.reply(401, { message: 'Unauthorized' });
+}
+
 const send = (
 	items: IDataObject[],
 	options: { sendOnce?: IDataObject; continueOnFail?: boolean } = {},
@@ -139,6 +148,68 @@ describe('Send Once: skip what was already sent', () => {
 		expect(requests).toEqual([
 			['+61491570100', '+61491570101'],
 			['+61491570100', '+61491570101'],
+		]);
+	});
+});
+
+describe('Send Once: a key from item fields', () => {
+	const byFields = { keyFields: 'id', key: 'reminder' };
+
+	it('builds the key the expression form builds, so the two forms share keys', async () => {
+		const requests = acceptSends(1);
+		const run1 = await send(appointments(2), { sendOnce: byFields });
+		expect(json(run1).map((j) => j.sendOnceKey)).toEqual(['A0-reminder', 'A1-reminder']);
+		const run2 = await send(appointments(2));
+		expect(requests).toHaveLength(1);
+		expect(json(run2).map((j) => j.skipped)).toEqual([true, true]);
+	});
+
+	it('reads several fields and dotted paths, and needs no expression, so Options is read once', async () => {
+		acceptSends(1);
+		let spy: jest.SpyInstance | undefined;
+		const items = appointments(3).map((a, i) => ({
+			...a,
+			visit: { kind: i ? 'check-up' : 'x-ray' },
+		}));
+		const result = await executeActionNode(
+			{
+				parameters: params({ keyFields: 'id, visit.kind', key: 'reminder' }),
+				beforeExecute: (context) => (spy = jest.spyOn(context, 'getNodeParameter')),
+			},
+			items,
+		);
+		expect(json(result).map((j) => j.sendOnceKey)).toEqual([
+			'A0-x-ray-reminder',
+			'A1-check-up-reminder',
+			'A2-check-up-reminder',
+		]);
+		expect(spy!.mock.calls.filter(([name]) => name === 'options')).toHaveLength(1);
+	});
+
+	it('sends an item whose key field is empty as without Send Once', async () => {
+		const requests = acceptSends(2);
+		const items = appointments(2).map((a, i) => (i === 0 ? { ...a, id: null } : a));
+		await send(items, { sendOnce: byFields });
+		const run2 = await send(items, { sendOnce: byFields });
+		expect(requests.map((r) => r.length)).toEqual([2, 1]);
+		expect(json(run2)[0]).toMatchObject({ messageId: expect.any(String) });
+		expect(json(run2)[0].sendOnceKey).toBeUndefined();
+	});
+
+	it('fails naming the item and the field when an item lacks a key field, before sending', async () => {
+		const requests = acceptSends(1);
+		const items: IDataObject[] = appointments(3);
+		delete items[1].id;
+		await expect(send(items, { sendOnce: byFields })).rejects.toMatchObject({
+			message: 'Send Once key field "id" is not in the item [item 1]',
+			description: expect.stringContaining('the item has phone, text'),
+		});
+		expect(requests).toHaveLength(0);
+		const partial = await send(items, { sendOnce: byFields, continueOnFail: true });
+		expect(json(partial).map((j) => j.error ?? j.sendOnceKey)).toEqual([
+			'A0-reminder',
+			'Send Once key field "id" is not in the item [item 1]',
+			'A2-reminder',
 		]);
 	});
 });
@@ -232,11 +303,7 @@ describe('Send Once: claim, then send, then settle', () => {
 	});
 
 	it('releases the keys of later batches that never went out when one batch stops the node', async () => {
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.reply(202, (_u: string, body: Sent) => ({ messages: body.messages }))
-			.post('/v1/messages')
-			.reply(401, { message: 'Unauthorized' });
+		acceptOneBatchThenRefuse();
 		await expect(send(appointments(201))).rejects.toMatchObject({
 			description: expect.stringContaining(
 				'100 message(s) from earlier batches were already accepted; Send Once kept their keys, so re-running the node skips them.',
@@ -250,11 +317,7 @@ describe('Send Once: claim, then send, then settle', () => {
 	});
 
 	it('warns against a re-run when a message went out without a key, as without Send Once', async () => {
-		nock(BASE_URL)
-			.post('/v1/messages')
-			.reply(202, (_u: string, body: Sent) => ({ messages: body.messages }))
-			.post('/v1/messages')
-			.reply(401, { message: 'Unauthorized' });
+		acceptOneBatchThenRefuse();
 		const items = appointments(101).map((a, i) => (i === 0 ? { ...a, id: '' } : a));
 		await expect(send(items, { sendOnce: { key: '={{ $json.id }}' } })).rejects.toMatchObject({
 			description: expect.stringContaining('do not rerun the whole node'),
@@ -407,6 +470,20 @@ describe('Send Once on Send and Wait for Reply', () => {
 				pairedItem: { item: 0 },
 			},
 		]);
+	});
+
+	it('reads Key Fields from the one item it waits for', async () => {
+		const requests = acceptSends(2);
+		const byField = {
+			...waitParams,
+			options: { sendOnce: { settings: { keyFields: 'appointmentId', key: 'confirm' } } },
+		};
+		const item = { appointmentId: 'APT-7' };
+		await executeActionNode({ parameters: byField }, [item]);
+		// The key the literal form above spells out: the two forms meet in the store.
+		const second = await executeActionNode({ parameters: waitParams, executionId: 'exec-2' }, [{}]);
+		expect(requests).toHaveLength(1);
+		expect(second.output[0][0].json).toMatchObject({ skipped: true, sendOnceKey: 'APT-7-confirm' });
 	});
 
 	it('releases the key when MessageMedia rejects the message, and keeps it on a 5xx', async () => {
