@@ -1,3 +1,5 @@
+import { parseArgs } from 'util';
+
 import { DEMO_CREDENTIALS, RESERVED_NUMBERS, startSandbox } from './index';
 
 function usage(): never {
@@ -7,34 +9,37 @@ function usage(): never {
 	process.exit(0);
 }
 
-function parseArgs(argv: string[]) {
-	const out: { port?: number; host?: string; drIntervalMs?: number; quiet?: boolean } = {};
-	for (let i = 0; i < argv.length; i++) {
-		const [flag, inline] = argv[i].split('=', 2);
-		const value = () => {
-			const v = inline ?? argv[++i];
-			if (v === undefined) throw new Error(`${flag} needs a value`);
-			return v;
-		};
-		const num = () => {
-			const n = Number(value());
-			if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer`);
-			return n;
-		};
-		if (flag === '--port') out.port = num();
-		else if (flag === '--host') out.host = value();
-		else if (flag === '--dr-interval-ms') out.drIntervalMs = num();
-		else if (flag === '--quiet') out.quiet = true;
-		else if (flag === '--help' || flag === '-h') usage();
-		else throw new Error(`Unknown flag ${flag}`);
-	}
-	return out;
+function readOptions(argv: string[]) {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			port: { type: 'string' },
+			host: { type: 'string' },
+			'dr-interval-ms': { type: 'string' },
+			quiet: { type: 'boolean' },
+			help: { type: 'boolean', short: 'h' },
+		},
+	});
+	if (values.help) usage();
+	return {
+		port: nonNegativeInteger('--port', values.port),
+		host: values.host,
+		drIntervalMs: nonNegativeInteger('--dr-interval-ms', values['dr-interval-ms']),
+		quiet: values.quiet,
+	};
+}
+
+function nonNegativeInteger(flag: string, text: string | undefined): number | undefined {
+	if (text === undefined) return undefined;
+	const n = Number(text);
+	if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer`);
+	return n;
 }
 
 async function main() {
 	let opts;
 	try {
-		opts = parseArgs(process.argv.slice(2));
+		opts = readOptions(process.argv.slice(2));
 	} catch (err) {
 		console.error(`[sandbox] ${(err as Error).message}`);
 		process.exit(2);

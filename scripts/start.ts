@@ -12,6 +12,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
+import { parseArgs } from 'util';
 import { DEMO_CREDENTIALS, SandboxHandle, startSandbox } from '../sandbox';
 import { portHolder, PortHolder } from './demo/ports';
 import { playReply } from './demo/reply';
@@ -58,50 +59,59 @@ const USAGE = `Usage:
   --fresh       delete that folder first and start over
   --reply TEXT  play the customer: reply TEXT to the latest reminder of the running demo`;
 
-function parseArgs(argv: string[]): Args {
-	const args: Args = {
-		port: 5678,
-		sandboxPort: 8787,
-		auth: 'basic',
-		activate: true,
-		stateDir: defaultStateDir(),
-		fresh: false,
-		build: true,
-		verbose: false,
-	};
-	for (let i = 0; i < argv.length; i++) {
-		const [flag, inline] = argv[i].split('=', 2);
-		const value = () => {
-			const v = inline ?? argv[++i];
-			if (v === undefined) throw new Error(`${flag} needs a value`);
-			return v;
-		};
-		const port = () => {
-			const n = Number(value());
-			if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${flag} needs a port`);
-			return n;
-		};
-		if (flag === '--port') args.port = port();
-		else if (flag === '--sandbox-port') args.sandboxPort = port();
-		else if (flag === '--auth') {
-			const v = value();
-			if (v !== 'basic' && v !== 'hmac') throw new Error('--auth must be basic or hmac');
-			args.auth = v;
-		} else if (flag === '--no-activate') args.activate = false;
-		else if (flag === '--state-dir' || flag === '--user-folder')
-			args.stateDir = path.resolve(value());
-		else if (flag === '--fresh') args.fresh = true;
-		else if (flag === '--skip-build') args.build = false;
-		else if (flag === '--verbose') args.verbose = true;
-		else if (flag === '--reply') args.reply = value();
-		else if (flag === '--to') args.to = value();
-		else if (flag === '--help' || flag === '-h') {
-			console.log(USAGE);
-			process.exit(0);
-		} else throw new Error(`Unknown flag ${flag}\n${USAGE}`);
+const FLAGS = {
+	port: { type: 'string' },
+	'sandbox-port': { type: 'string' },
+	auth: { type: 'string' },
+	'no-activate': { type: 'boolean' },
+	'state-dir': { type: 'string' },
+	'user-folder': { type: 'string' },
+	fresh: { type: 'boolean' },
+	'skip-build': { type: 'boolean' },
+	verbose: { type: 'boolean' },
+	reply: { type: 'string' },
+	to: { type: 'string' },
+	help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readArgs(argv: string[]): Args {
+	const values = parseOrExplain(argv);
+	if (values.help) {
+		console.log(USAGE);
+		process.exit(0);
 	}
+	const auth = values.auth ?? 'basic';
+	if (auth !== 'basic' && auth !== 'hmac') throw new Error('--auth must be basic or hmac');
+	const stateDir = values['state-dir'] ?? values['user-folder'];
+	const args: Args = {
+		port: portNumber('--port', values.port ?? '5678'),
+		sandboxPort: portNumber('--sandbox-port', values['sandbox-port'] ?? '8787'),
+		auth,
+		activate: !values['no-activate'],
+		stateDir: stateDir ? path.resolve(stateDir) : defaultStateDir(),
+		fresh: values.fresh ?? false,
+		build: !values['skip-build'],
+		verbose: values.verbose ?? false,
+		reply: values.reply,
+		to: values.to,
+	};
 	if (args.port === args.sandboxPort) throw new Error('--port and --sandbox-port must differ');
 	return args;
+}
+
+/** The flags given, or an error that shows the usage after what was wrong. */
+function parseOrExplain(argv: string[]) {
+	try {
+		return parseArgs({ args: argv, options: FLAGS }).values;
+	} catch (error) {
+		throw new Error(`${(error as Error).message}\n${USAGE}`);
+	}
+}
+
+function portNumber(flag: string, text: string): number {
+	const n = Number(text);
+	if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${flag} needs a port`);
+	return n;
 }
 
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -376,7 +386,7 @@ interface Running {
 }
 
 async function main(): Promise<number> {
-	const args = parseArgs(process.argv.slice(2));
+	const args = readArgs(process.argv.slice(2));
 	if (args.reply !== undefined) return reply(args);
 
 	const state = new DemoState(args.stateDir);
