@@ -30,6 +30,7 @@ import {
 	answerEachRound,
 	book,
 	bookingWorkflow,
+	yesReplyTo,
 	branchesThatRan,
 	CallbackDelivery,
 	linkIn,
@@ -139,15 +140,7 @@ describe('n8n 1.x compatibility (smoke)', () => {
 		// with another token: the node refuses it and the execution keeps waiting.
 		const forged = new URL(callback);
 		forged.searchParams.set('mm_token', 'f'.repeat(40));
-		const forgedReply = {
-			reply_id: '00000000-0000-4000-8000-00000000f00d',
-			message_id: message.message_id,
-			content: 'yes',
-			source_number: CUSTOMER,
-			destination_number: message.source_number ?? '+61491570200',
-			date_received: new Date().toISOString(),
-			metadata: { appointmentId: 'A-1' },
-		};
+		const forgedReply = yesReplyTo(message, CUSTOMER, 'A-1');
 		const refused = await http('POST', forged.toString(), forgedReply);
 		expect(refused.status).toBe(401);
 		const forgedNoToken = new URL(callback);

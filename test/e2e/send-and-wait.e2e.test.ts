@@ -39,6 +39,7 @@ import {
 	BRANCHES,
 	book,
 	bookingWorkflow,
+	yesReplyTo,
 	branchesThatRan,
 	buildPackage,
 	CallbackDelivery,
@@ -457,15 +458,7 @@ describe('Send and Wait for Reply in a real n8n', () => {
 		);
 
 		// A body that WOULD resume the execution (a reply to this message saying "yes").
-		const forgedReply = {
-			reply_id: '00000000-0000-4000-8000-00000000f00d',
-			message_id: message.message_id,
-			content: 'yes',
-			source_number: CUSTOMER,
-			destination_number: message.source_number ?? '+61491570200',
-			date_received: new Date().toISOString(),
-			metadata: { appointmentId: 'A-4004' },
-		};
+		const forgedReply = yesReplyTo(message, CUSTOMER, 'A-4004');
 		const wrongToken = 'f'.repeat(40);
 		const attempts: Array<{
 			name: string;

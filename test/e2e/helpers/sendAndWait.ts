@@ -143,6 +143,26 @@ export async function book(url: string, appointmentId: string, phone: string): P
 	expect(res.status).toBe(200);
 }
 
+/**
+ * A reply saying "yes" to `message` from `customer`: a body that would resume the wait it belongs
+ * to, for the tests that post it with a forged token and expect it refused.
+ */
+export function yesReplyTo(
+	message: SandboxMessage,
+	customer: string,
+	appointmentId: string,
+): Record<string, unknown> {
+	return {
+		reply_id: '00000000-0000-4000-8000-00000000f00d',
+		message_id: message.message_id,
+		content: 'yes',
+		source_number: customer,
+		destination_number: message.source_number ?? '+61491570200',
+		date_received: new Date().toISOString(),
+		metadata: { appointmentId },
+	};
+}
+
 export const LOOP_CHECK_NODE = 'Answer unclear?';
 export const LOOP_DONE_NODE = 'Done';
 
