@@ -677,6 +677,32 @@ describe('n8n editor in a real browser (Chromium)', () => {
 		mark('notice and docs link');
 	});
 
+	it("shows the reminders example's Send Once with Key Fields and Key", async () => {
+		const reminders = examples.find((wf) => wf.file === 'appointment-reminders.json')!;
+		await page.goto(`${n8n.baseUrl}/workflow/${reminders.id}`);
+		const send = page.locator('[data-test-id="canvas-node"][data-node-name="Send reminder"]');
+		await send.waitFor();
+		await dismissPopups(page);
+		await send.dblclick();
+		const params = page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]');
+		await params.waitFor();
+		// Each field named `key` (metadata entries have one too), with what it holds.
+		const values = (name: string) =>
+			params
+				.locator(`[data-test-id="parameter-input-${name}"]`)
+				.locator('input, textarea')
+				.evaluateAll((inputs) =>
+					inputs.map((input) => (input as unknown as { value: string }).value),
+				);
+		const keyFields = params.locator('[data-test-id="parameter-input-keyFields"]');
+		await keyFields.scrollIntoViewIfNeeded();
+		await expect(values('keyFields')).resolves.toEqual(['appointmentId']);
+		await expect(values('key')).resolves.toContain('reminder');
+		await session.screenshot('13-send-once-key-fields');
+		await page.keyboard.press('Escape');
+		mark('send once fields');
+	});
+
 	it('shows no browser error about the package', () => {
 		const ours = session.errors.filter((error) => /messagemedia/i.test(error));
 		expect(ours).toEqual([]);
