@@ -472,6 +472,24 @@ describe('Send Once on Send and Wait for Reply', () => {
 		]);
 	});
 
+	it('warns in the output pane, and still waits, when the store cannot be updated after sending', async () => {
+		nock(BASE_URL)
+			.post('/v1/messages')
+			.reply((_u, body) => {
+				store.failWith = new Error('SQLITE_BUSY: database is locked');
+				const sent = body as Sent;
+				return [202, { messages: sent.messages.map((m) => ({ ...m, message_id: 'm-1' })) }];
+			});
+		const result = await executeActionNode({ parameters: waitParams }, [{}]);
+		expect(waitsUntil(result)).toBeDefined();
+		expect(result.context.hints).toEqual([
+			expect.objectContaining({
+				type: 'warning',
+				message: expect.stringMatching(/^Send Once could not update its keys after sending/),
+			}),
+		]);
+	});
+
 	it('reads Key Fields from the one item it waits for', async () => {
 		const requests = acceptSends(2);
 		const byField = {

@@ -353,7 +353,7 @@ export class SendOnceRun {
 	}
 
 	/** A hint for the output pane when items were skipped, saying why and how to send them. */
-	hints(): NodeExecutionHint[] {
+	private skippedHints(): NodeExecutionHint[] {
 		if (this.skipped.size === 0) return [];
 		return [
 			{
@@ -431,10 +431,18 @@ export class SendOnceRun {
 	/**
 	 * Keeps the keys of messages that were sent or may have been, releases the others, and removes
 	 * the entries the check added for keys already sent. Writes the kept keys once more, which
-	 * restores any that a concurrent execution's write dropped. Returns a warning when the store
-	 * could not be updated: the messages went out either way, so that is no reason to fail.
+	 * restores any that a concurrent execution's write dropped. Then says in the output pane what
+	 * was skipped, and warns when the store could not be updated: the messages went out either way,
+	 * so that is no reason to fail.
 	 */
-	async settle(outcomeOf: (itemIndex: number) => KeyOutcome): Promise<string | undefined> {
+	async settle(outcomeOf: (itemIndex: number) => KeyOutcome): Promise<void> {
+		const hints = this.skippedHints();
+		const warning = await this.updateStore(outcomeOf);
+		if (warning) hints.push({ message: warning, type: 'warning', location: 'outputPane' });
+		if (hints.length) this.ctx.addExecutionHints(...hints);
+	}
+
+	private async updateStore(outcomeOf: (itemIndex: number) => KeyOutcome) {
 		const release: string[] = [...this.strayEntries];
 		const keep: string[] = [];
 		for (const [itemIndex, claim] of this.claims) {

@@ -57,6 +57,7 @@ export interface SendSettings {
 	rerunSkipsAccepted?: boolean;
 }
 
+/** For an error's description: what the run's earlier batches came to, and whether to re-run. */
 function describeSent(sent: number, settings: SendSettings): string | undefined {
 	if (sent === 0) return undefined;
 	const accepted = `${sent} message(s) from earlier batches were already accepted`;
@@ -70,7 +71,7 @@ export function rejectionError(
 	node: INode,
 	reason: string,
 	itemIndex: number,
-	context: { batchSize: number; details: string[]; sentBefore: number; settings: SendSettings },
+	context: { batchSize: number; details: string[]; earlierBatches: string | undefined },
 ): NodeOperationError {
 	return new NodeOperationError(
 		node,
@@ -82,7 +83,7 @@ export function rejectionError(
 					? `MessageMedia accepts a batch all or nothing, so none of the ${context.batchSize} messages in this batch were sent.`
 					: 'The message was not sent.',
 				context.details.length ? `Details: ${context.details.join('; ')}.` : undefined,
-				describeSent(context.sentBefore, context.settings),
+				context.earlierBatches,
 			]
 				.filter(Boolean)
 				.join(' '),
@@ -137,8 +138,7 @@ function settleRejected(
 		return rejectionError(node, reason, p.itemIndex, {
 			batchSize: remaining.length,
 			details: problem.details,
-			sentBefore: run.sent,
-			settings: run.settings,
+			earlierBatches: describeSent(run.sent, run.settings),
 		});
 	};
 	// A 400 that names no message cannot be pinned on one item, so it ends the run whatever the setting.

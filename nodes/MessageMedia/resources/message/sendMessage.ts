@@ -107,7 +107,7 @@ export async function run(
 		stopOnFailure: !this.continueOnFail(),
 		rerunSkipsAccepted: once !== undefined && toSend.every((p) => once.isClaimed(p.itemIndex)),
 	});
-	if (once) await settleSendOnce.call(this, once, outcomes, stoppedBy);
+	if (once) await settleSendOnce(once, outcomes, stoppedBy);
 	if (stoppedBy) throw stoppedBy;
 	outcomes.forEach((outcome, n) => {
 		results.set(outcome.itemIndex, outcomeItem(outcome, toSend[n].report));
@@ -135,19 +135,13 @@ function skipAlreadySent(
 
 /** Keeps the keys of messages sent or possibly sent, releases the rest, and says so. */
 async function settleSendOnce(
-	this: IExecuteFunctions,
 	once: SendOnceRun,
 	outcomes: SendOutcome[],
 	stoppedBy: NodeApiError | NodeOperationError | undefined,
 ): Promise<void> {
 	const byItem = new Map(outcomes.map((o) => [o.itemIndex, keyOutcome(o)]));
-	const warning = await once.settle((i) => byItem.get(i) ?? 'notSent');
-	const hints = once.hints();
-	if (warning) hints.push({ message: warning, type: 'warning', location: 'outputPane' });
-	if (hints.length) this.addExecutionHints(...hints);
-	const keptUnknown = outcomes.some(
-		(o) => keyOutcome(o) === 'unknown' && once.isClaimed(o.itemIndex),
-	);
+	await once.settle((i) => byItem.get(i) ?? 'notSent');
+	const keptUnknown = [...byItem].some(([i, kept]) => kept === 'unknown' && once.isClaimed(i));
 	if (stoppedBy && keptUnknown) {
 		stoppedBy.description = [
 			stoppedBy.description,

@@ -269,7 +269,6 @@ async function sendOnceOrSkip(
 		// Settling still clears what the check recorded after the key's send, so the key is
 		// remembered from its send.
 		await once.settle(() => 'notSent');
-		this.addExecutionHints(...once.hints());
 		const json = { outcome: 'skipped', decision: 'skipped', to: message.destination_number };
 		const verdict = reviewVerdict(this.getNode(), 'skipped');
 		return { skippedItem: { json: { ...json, ...skipped, ...verdict }, pairedItem: { item: 0 } } };
