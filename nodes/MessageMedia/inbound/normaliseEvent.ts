@@ -79,6 +79,18 @@ export function toIsoTimestamp(value: unknown): string {
 	return Number.isNaN(parsed) ? '' : new Date(parsed).toISOString();
 }
 
+/**
+ * The message's metadata again as `metadata_<key>` fields, so a Switch or If node can use it
+ * without a Code node. The prefix keeps a key such as `__proto__` an ordinary field.
+ */
+export function flatMetadata(metadata: unknown): IDataObject {
+	const flat: IDataObject = {};
+	if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) {
+		for (const [key, value] of Object.entries(metadata)) flat[`metadata_${key}`] = value;
+	}
+	return flat;
+}
+
 /** Copies a value onto an object even for keys such as `__proto__` that plain assignment drops. */
 function setOwn(target: IDataObject, key: string, value: string): void {
 	Object.defineProperty(target, key, {
@@ -366,7 +378,6 @@ export function normaliseEvent(
 		event.intent = 'stop';
 		event.intentMatch = { ...OPT_OUT_MATCH };
 	}
-	for (const [key, value] of Object.entries(metadata))
-		setOwn(event, `metadata_${key}`, value as string);
+	Object.assign(event, flatMetadata(metadata));
 	return { event, attachments };
 }

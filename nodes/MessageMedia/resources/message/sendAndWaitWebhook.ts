@@ -9,7 +9,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { dedupStoreFor } from '../../inbound/dedupStore';
 import { FINAL_FAILURES } from '../../inbound/deliveryStatus';
-import { normaliseEvent, parseEventBody, PayloadError } from '../../inbound/normaliseEvent';
+import {
+	flatMetadata,
+	normaliseEvent,
+	parseEventBody,
+	PayloadError,
+} from '../../inbound/normaliseEvent';
 import { secretsMatch } from '../../inbound/verifyRequest';
 import { rawBodyOf } from '../../n8nInternals';
 import { parseIntentKeywords } from '../../intent/replyIntentLists';
@@ -160,14 +165,6 @@ export function thirdDecision(label: string): string {
 			.replace(/[^a-z0-9]+/g, '_')
 			.replace(/^_|_$/g, '') || 'other'
 	);
-}
-
-function flatMetadata(metadata: unknown): IDataObject {
-	const flat: IDataObject = {};
-	if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) {
-		for (const [key, value] of Object.entries(metadata)) flat[`metadata_${key}`] = value;
-	}
-	return flat;
 }
 
 /**
