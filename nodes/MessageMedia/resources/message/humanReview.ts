@@ -1,4 +1,3 @@
-import { createHmac } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
 import type { Show } from '../../shared/descriptions';
@@ -7,6 +6,7 @@ import { firstEntryOf } from '../../intent/replyIntentLists';
 import { countSegments } from '../../shared/segments';
 import { secretsMatch } from '../../inbound/verifyRequest';
 import { isHumanReview, N8N_REVIEW_MESSAGE, REVIEW_RESPONSE_TYPE } from '../../n8nInternals';
+import { hmac } from './waitIdentity';
 
 /*
  * Send and Wait for Reply as the "Human review" tool of n8n's AI Agent. What n8n does with a node
@@ -152,10 +152,7 @@ export function textedNumberParam(apiSecret: string, number: string): Record<str
 }
 
 function numberFingerprint(apiSecret: string, number: string): string {
-	return createHmac('sha256', apiSecret)
-		.update(`messagemedia-send-and-wait-to:${number.replace(/\D/g, '')}`)
-		.digest('hex')
-		.slice(0, 24);
+	return hmac(apiSecret, 'messagemedia-send-and-wait-to', [number.replace(/\D/g, '')]).slice(0, 24);
 }
 
 /**

@@ -16,7 +16,8 @@ export function newWaitId(): string {
 	return randomBytes(6).toString('hex');
 }
 
-function hmac(secret: string, purpose: string, parts: string[]): string {
+/** A keyed hash of `parts` for one purpose, so a value made for one use never serves another. */
+export function hmac(secret: string, purpose: string, parts: string[]): string {
 	return createHmac('sha256', secret)
 		.update([purpose, ...parts].join(':'))
 		.digest('hex');
